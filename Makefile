@@ -1,0 +1,44 @@
+# The contract: `make release` validates and builds the release into dist/; `make test` runs the tests.
+# Both create .venv and install what they need.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: release validate build wheel wheelhouse test bench dictionary clean
+
+release: validate build wheel
+
+$(STAMP): pyproject.toml constraints.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev]'
+	touch $(STAMP)
+
+validate: $(STAMP)
+	$(BIN)/kratom-data validate
+
+build: $(STAMP)
+	$(BIN)/kratom-data build --out dist
+
+# The wheel ships the Parquet written by `build`.
+wheel: build
+	rm -rf dist/python
+	$(BIN)/python -m build --wheel --no-isolation --outdir dist/python . > /dev/null
+	ls dist/python/*.whl
+
+# Wheels of the loader's dependencies, so tests can install the package into a clean venv offline.
+wheelhouse: $(STAMP)
+	$(BIN)/python -m pip download --quiet -c constraints.txt --only-binary=:all: --dest .wheelhouse pandas pyarrow
+
+test: wheel wheelhouse
+	$(BIN)/python -m pytest
+
+bench: build
+	$(BIN)/python benchmarks/run.py
+
+dictionary: $(STAMP)
+	$(BIN)/kratom-data dictionary
+
+clean:
+	rm -rf $(VENV) dist .wheelhouse src/kratom_data/data

@@ -1,0 +1,102 @@
+"""The `kratom-data` command: parses arguments and hands over to the modules that do the work."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections import Counter
+from pathlib import Path
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="kratom-data", description="Validate, build and inspect the kratom-data package.")
+    parser.add_argument("--root", type=Path, default=Path("."), help="folder holding datapackage.json and data/ (default: .)")
+    commands = parser.add_subparsers(dest="command", required=True)
+    validate = commands.add_parser("validate", help="check data/ with all three layers; never modifies files")
+    validate.add_argument("--json", action="store_true", help="print a machine-readable report")
+    build = commands.add_parser("build", help="validate, then write the release to --out")
+    build.add_argument("--out", type=Path, default=Path("dist"), help="release folder (default: dist)")
+    build.add_argument("--no-package-data", action="store_true", help="do not refresh the Parquet shipped in the Python package")
+    commands.add_parser("sort", help="rewrite data/*.csv in primary-key order (the only command that edits data)")
+    dictionary = commands.add_parser("dictionary", help="write the data dictionary generated from datapackage.json")
+    dictionary.add_argument("--out", type=Path, default=Path("docs/data-dictionary.md"))
+    args = parser.parse_args(argv)
+    try:
+        return COMMANDS[args.command](args)
+    except ImportError as error:
+        print(f"kratom-data {args.command} needs the validation tools: pip install 'kratom-data[validate]' ({error})", file=sys.stderr)
+        return 2
+
+
+def run_validate(args) -> int:
+    from .validate import validate
+
+    problems = validate(args.root.resolve(), progress=_stage if not args.json else None)
+    if args.json:
+        print(json.dumps({"valid": not problems, "problems": [p.as_dict() for p in problems]}, indent=2, ensure_ascii=False))
+    else:
+        _print_problems(problems)
+    return 1 if problems else 0
+
+
+def run_build(args) -> int:
+    from .build import build
+    from .validate import validate
+
+    root = args.root.resolve()
+    problems = validate(root, progress=_stage)
+    if problems:
+        _print_problems(problems)
+        print("build stopped: fix the problems above first", file=sys.stderr)
+        return 1
+    out = args.out if args.out.is_absolute() else root / args.out
+    written = build(root, out, package_data=not args.no_package_data, progress=_track)
+    print(f"built {len(written)} files into {out}")
+    return 0
+
+
+def run_sort(args) -> int:
+    from .sorting import sort_tables
+
+    changed = sort_tables(args.root.resolve())
+    print("sorted: " + (", ".join(changed) if changed else "nothing to do"))
+    return 0
+
+
+def run_dictionary(args) -> int:
+    from .dictionary import write_dictionary
+    from .schema import Package
+
+    out = args.out if args.out.is_absolute() else args.root / args.out
+    write_dictionary(Package.read(args.root / "datapackage.json"), out)
+    print(f"wrote {out}")
+    return 0
+
+
+def _print_problems(problems) -> None:
+    for problem in problems:
+        print(problem.render())
+    if problems:
+        by_table = Counter(p.table for p in problems)
+        print(f"\n{len(problems)} problem(s): " + ", ".join(f"{t} {n}" for t, n in sorted(by_table.items())))
+    else:
+        print("valid: every table passed files, Frictionless, Great Expectations and domain checks")
+
+
+def _stage(name: str) -> None:
+    print(f"checking: {name}", file=sys.stderr)
+
+
+def _track(items, description):
+    try:
+        from rich.progress import track
+    except ImportError:
+        return items
+    return track(items, description=f"building {description}", transient=True, console=None)
+
+
+COMMANDS = {"validate": run_validate, "build": run_build, "sort": run_sort, "dictionary": run_dictionary}
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,31 @@
+"""The fix for the sort rule: rewrite CSVs in primary-key order, leaving every cell as it was."""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+from .schema import Package
+from .validate.files import read_table, sort_key
+
+
+def sort_tables(root: Path) -> list[str]:
+    """Sort every readable table; returns the names of the tables that changed."""
+    package = Package.read(root / "datapackage.json")
+    changed = []
+    for name, table in package.tables.items():
+        path = package.csv_path(name)
+        text, _ = read_table(path, table)
+        if not text.readable:
+            continue
+        rows = sorted(text.rows, key=lambda row: sort_key(text, row))
+        if rows == text.rows:
+            continue
+        buffer = io.StringIO()
+        writer = csv.DictWriter(buffer, fieldnames=text.header, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+        path.write_text(buffer.getvalue(), encoding="utf-8", newline="")
+        changed.append(name)
+    return changed

@@ -1,0 +1,64 @@
+"""Layer 1: Frictionless validates every table against its Table Schema (types, constraints, keys)."""
+
+from __future__ import annotations
+
+import copy
+
+from ..problems import Problem
+from ..schema import Package
+from .files import TableText
+
+FIXES = {
+    "type-error": "write the value in the column's type: dates YYYY-MM-DD, integers as digits, booleans true/false",
+    "constraint-error": "use a value allowed by the field's constraints (see the data dictionary)",
+    "unique-error": "IDs must be unique: give the new row its own ID (never reuse a released one)",
+    "primary-key": "IDs must be unique: give the new row its own ID (never reuse a released one)",
+    "foreign-key": "use an ID that exists in the referenced table, or add that row there first",
+    "missing-cell": "add the missing cell",
+    "extra-cell": "remove the extra cell or quote a value that contains a comma",
+    "blank-row": "delete the empty line",
+}
+
+
+def check(package: Package, texts: dict[str, TableText]) -> list[Problem]:
+    """Validate the readable tables; tables with fatal file problems are left to the files layer."""
+    from frictionless import Package as FlPackage
+
+    readable = {name for name, text in texts.items() if text.readable}
+    descriptor = copy.deepcopy(package.descriptor)
+    descriptor["resources"] = [r for r in descriptor["resources"] if r["name"] in readable]
+    for resource in descriptor["resources"]:
+        keys = resource["schema"].get("foreignKeys", [])
+        resource["schema"]["foreignKeys"] = [k for k in keys if k["reference"].get("resource", resource["name"]) in readable]
+    problems = []
+    try:
+        fl_package = FlPackage(descriptor, basepath=str(package.root))
+        report = fl_package.validate()
+    except Exception as error:  # a broken descriptor must be reported, never raised
+        return [Problem("datapackage", None, None, "descriptor-error", None, f"Frictionless cannot read datapackage.json: {error}", "fix datapackage.json (it must be a valid Data Package)", "frictionless")]
+    for task in report.tasks:
+        text = texts[task.name]
+        for error in task.errors:
+            problems.append(_to_problem(task.name, text, error))
+    for error in report.errors:
+        problems.append(Problem("datapackage", None, None, error.type, None, error.note or error.message, "fix datapackage.json", "frictionless"))
+    return problems
+
+
+def _to_problem(table: str, text: TableText, error) -> Problem:
+    row_number = getattr(error, "row_number", None)
+    line = text.line_of_row_number(row_number) if row_number else None
+    column = getattr(error, "field_name", None)
+    value = getattr(error, "cell", None)
+    if error.type == "foreign-key":
+        column = ",".join(getattr(error, "field_names", []) or []) or None
+        value = ",".join(str(c) for c in getattr(error, "field_cells", []) or []) or None
+    if error.type == "primary-key":
+        column = ",".join(text.table.primary_key)
+    fix = FIXES.get(error.type, "see the data dictionary for the field's rules")
+    if error.type == "constraint-error" and column:
+        enum = text.table.field(column).enum if column in text.table.field_names else None
+        if enum and "enum" in (error.note or ""):
+            fix = f"use one of: {', '.join(enum)}"
+    message = error.note or error.message
+    return Problem(table, line, column, error.type, value, message, fix, "frictionless")
