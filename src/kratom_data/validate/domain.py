@@ -137,6 +137,8 @@ def check_verification(texts):
             cited = [s for s in row.get("source_ids", row.get("source_id", "")).split(";") if s]
             if name in FACT_TABLES and not cited:
                 out.append(_p(name, line, "source_ids", "needs-source", None, "every factual row cites at least one source", "add the source to sources.csv and its source_id here"))
+            if name == "alkaloids" and level in VERIFIED and not row["smiles"]:
+                out.append(_p(name, line, "smiles", "verified-needs-structure", None, f"a {level} alkaloid row records its structure", "add the isomeric SMILES from the cited source, or mark the row unverified"))
             if level in VERIFIED and not row["verified_on"]:
                 out.append(_p(name, line, "verified_on", "verified-needs-date", None, f"a {level} row records the day its source was read", "set verified_on (YYYY-MM-DD), or mark the row unverified"))
             if row["verified_on"] and row["verified_on"] > today:

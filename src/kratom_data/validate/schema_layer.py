@@ -56,9 +56,23 @@ def _to_problem(table: str, text: TableText, error) -> Problem:
     if error.type == "primary-key":
         column = ",".join(text.table.primary_key)
     fix = FIXES.get(error.type, "see the data dictionary for the field's rules")
-    if error.type == "constraint-error" and column:
-        enum = text.table.field(column).enum if column in text.table.field_names else None
-        if enum and "enum" in (error.note or ""):
-            fix = f"use one of: {', '.join(enum)}"
+    if error.type == "constraint-error" and column in text.table.field_names:
+        fix = _constraint_fix(text.table.field(column), error.note or "")
     message = error.note or error.message
     return Problem(table, line, column, error.type, value, message, fix, "frictionless")
+
+
+def _constraint_fix(field, note: str) -> str:
+    """Say what a valid value looks like for the constraint that failed."""
+    constraints = field.constraints
+    if '"required"' in note:
+        return f"fill in {field.name}: it is required ({field.description})"
+    if '"enum"' in note:
+        return f"use one of: {', '.join(field.enum)}"
+    if '"pattern"' in note:
+        return f"write {field.name} to match {constraints['pattern']} ({field.description})"
+    if '"maxLength"' in note:
+        return f"shorten the text to at most {constraints['maxLength']} characters"
+    if '"minimum"' in note or '"maximum"' in note:
+        return f"use a value between {constraints.get('minimum', '-')} and {constraints.get('maximum', '-')}"
+    return FIXES["constraint-error"]

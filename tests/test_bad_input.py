@@ -1,0 +1,374 @@
+"""Every rule, shown failing on a small corruption of the real data, with the located message a contributor sees."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from conftest import edit_cell, read_rows, write_rows
+
+from kratom_data.validate import validate
+
+
+def find(problems, table, line, column, rule):
+    hits = [p for p in problems if (p.table, p.line, p.column, p.rule) == (table, line, column, rule)]
+    assert hits, f"expected {table}:{line} [{column}] {rule}; got:\n" + "\n".join(p.render() for p in problems)
+    return hits[0]
+
+
+def only_rules(problems):
+    return {p.rule for p in problems}
+
+
+# --- files layer -------------------------------------------------------------------------------
+
+def test_missing_table_file(package_copy):
+    (package_copy / "data" / "claims.csv").unlink()
+    problem = find(validate(package_copy), "claims", None, None, "missing-file")
+    assert problem.render().startswith("data/claims.csv: missing-file: claims.csv does not exist")
+
+
+def test_empty_file(package_copy):
+    (package_copy / "data" / "claims.csv").write_text("")
+    find(validate(package_copy), "claims", 1, None, "empty-file")
+
+
+def test_byte_order_mark(package_copy):
+    path = package_copy / "data" / "studies.csv"
+    path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
+    problems = validate(package_copy)
+    assert only_rules(problems) == {"byte-order-mark"}
+    assert "save as UTF-8 without BOM" in problems[0].render()
+
+
+def test_crlf_line_endings(package_copy):
+    path = package_copy / "data" / "sources.csv"
+    path.write_bytes(path.read_bytes().replace(b"\n", b"\r\n"))
+    problems = validate(package_copy)
+    assert only_rules(problems) == {"line-ending"}
+    assert problems[0].line == 1
+
+
+def test_invalid_utf8(package_copy):
+    path = package_copy / "data" / "alkaloids.csv"
+    lines = path.read_bytes().split(b"\n")
+    lines[2] = lines[2].replace(b",", b",\xe9", 1)  # Latin-1 e-acute in line 3
+    path.write_bytes(b"\n".join(lines))
+    problem = find(validate(package_copy), "alkaloids", 3, None, "invalid-utf8")
+    assert "0xe9" in problem.message
+
+
+def test_nul_byte(package_copy):
+    path = package_copy / "data" / "jurisdictions.csv"
+    lines = path.read_bytes().split(b"\n")
+    lines[4] += b"\x00"
+    path.write_bytes(b"\n".join(lines))
+    find(validate(package_copy), "jurisdictions", 5, None, "nul-byte")
+
+
+def test_missing_final_newline(package_copy):
+    path = package_copy / "data" / "claims.csv"
+    path.write_bytes(path.read_bytes().rstrip(b"\n"))
+    assert only_rules(validate(package_copy)) == {"final-newline"}
+
+
+def test_unclosed_quote(package_copy):
+    path = package_copy / "data" / "claims.csv"
+    path.write_text(path.read_text() + 'x-claim,"unclosed,sleep\n')
+    assert "csv-syntax" in only_rules(validate(package_copy))
+
+
+@pytest.mark.parametrize(
+    "change, rule, column",
+    [
+        (lambda h: h[:-1], "header-missing-column", "notes"),
+        (lambda h: h + ["colour"], "header-extra-column", "colour"),
+        (lambda h: [("note" if c == "notes" else c) for c in h], "header-missing-column", "notes"),
+        (lambda h: [h[1], h[0]] + h[2:], "header-order", None),
+    ],
+    ids=["missing", "extra", "renamed", "reordered"],
+)
+def test_header_problems(package_copy, change, rule, column):
+    header, rows = read_rows(package_copy, "alkaloids")
+    new_header = change(header)
+    path = package_copy / "data" / "alkaloids.csv"
+    text = path.read_text().split("\n", 1)
+    path.write_text(",".join(new_header) + "\n" + text[1])
+    problem = find(validate(package_copy), "alkaloids", 1, column, rule)
+    assert problem.fix
+
+
+def test_row_with_extra_cell(package_copy):
+    path = package_copy / "data" / "claims.csv"
+    lines = path.read_text().split("\n")
+    lines[1] += ",surplus"
+    path.write_text("\n".join(lines))
+    find(validate(package_copy), "claims", 2, None, "column-count")
+
+
+@pytest.mark.parametrize("value", ["=HYPERLINK(\"http://x\")", "+1 555", "@SUM(A1)", "-see above"])
+def test_formula_injection(package_copy, value):
+    line = edit_cell(package_copy, "legal_status", "notes", value)
+    find(validate(package_copy), "legal_status", line, "notes", "formula-injection")
+
+
+def test_negative_number_is_not_injection(package_copy):
+    edit_cell(package_copy, "legal_status", "notes", "-5")
+    assert "formula-injection" not in only_rules(validate(package_copy))
+
+
+def test_surrounding_whitespace(package_copy):
+    line = edit_cell(package_copy, "sources", "publisher", " Lancet ")
+    find(validate(package_copy), "sources", line, "publisher", "surrounding-whitespace")
+
+
+def test_text_not_nfc(package_copy):
+    line = edit_cell(package_copy, "sources", "publisher", "Universite\u0301 de Lyon")
+    find(validate(package_copy), "sources", line, "publisher", "unicode-nfc")
+
+
+def test_reordered_file_fails_only_sort_rule_with_hint(package_copy):
+    header, rows = read_rows(package_copy, "legal_status")
+    write_rows(package_copy, "legal_status", header, list(reversed(rows)))
+    problems = validate(package_copy)
+    assert only_rules(problems) == {"sort-order"}
+    assert "kratom-data sort" in problems[0].fix
+
+
+def test_one_megabyte_cell(package_copy):
+    line = edit_cell(package_copy, "legal_status", "notes", "x" * 1_000_000)
+    problem = find(validate(package_copy), "legal_status", line, "notes", "constraint-error")
+    assert "maxLength" in problem.message
+
+
+# --- Frictionless layer -----------------------------------------------------------------------
+
+def test_impossible_date(package_copy):
+    line = edit_cell(package_copy, "sources", "published", "2021-02-30", where=lambda r: r["published"])
+    problem = find(validate(package_copy), "sources", line, "published", "type-error")
+    assert "YYYY-MM-DD" in problem.fix
+
+
+def test_unknown_enum_value(package_copy):
+    line = edit_cell(package_copy, "legal_status", "status", "banned")
+    problem = find(validate(package_copy), "legal_status", line, "status", "constraint-error")
+    assert "no_specific_control" in problem.fix
+
+
+@pytest.mark.parametrize(
+    "column, value",
+    [("doi", "https://doi.org/10.1021/jacs.6b00360"), ("pmid", "PMID123"), ("pmcid", "12345")],
+)
+def test_malformed_identifiers(package_copy, column, value):
+    line = edit_cell(package_copy, "sources", column, value)
+    find(validate(package_copy), "sources", line, column, "constraint-error")
+
+
+def test_malformed_inchikey(package_copy):
+    line = edit_cell(package_copy, "alkaloids", "inchikey", "LOWERCASE-key")
+    find(validate(package_copy), "alkaloids", line, "inchikey", "constraint-error")
+
+
+def test_duplicate_id(package_copy):
+    header, rows = read_rows(package_copy, "claims")
+    rows.insert(1, dict(rows[0]))
+    write_rows(package_copy, "claims", header, rows)
+    problems = validate(package_copy)
+    assert {"primary-key", "unique-error"} & only_rules(problems)
+    assert any(p.line == 3 and p.table == "claims" for p in problems)
+
+
+def test_missing_required_value(package_copy):
+    line = edit_cell(package_copy, "studies", "summary", "")
+    find(validate(package_copy), "studies", line, "summary", "constraint-error")
+
+
+@pytest.mark.parametrize(
+    "table, column",
+    [
+        ("legal_status", "jurisdiction_id"),
+        ("sources", "jurisdiction_id"),
+        ("jurisdictions", "parent_id"),
+        ("studies", "country_id"),
+    ],
+)
+def test_dangling_foreign_key(package_copy, table, column):
+    line = edit_cell(package_copy, table, column, "ZZ", where=lambda r: r[column])
+    problem = find(validate(package_copy), table, line, column, "foreign-key")
+    assert "exists in the referenced table" in problem.fix
+
+
+def test_dangling_study_source(package_copy):
+    line = edit_cell(package_copy, "studies", "source_id", "no-such-source")
+    find(validate(package_copy), "studies", line, "source_id", "foreign-key")
+
+
+def test_dangling_alkaloid_reference(package_copy):
+    line = edit_cell(package_copy, "alkaloid_content", "alkaloid_id", "unobtainine")
+    find(validate(package_copy), "alkaloid_content", line, "alkaloid_id", "foreign-key")
+
+
+def test_broken_datapackage_json(package_copy):
+    path = package_copy / "datapackage.json"
+    path.write_text(path.read_text()[:-20])
+    problems = validate(package_copy)
+    assert [p.rule for p in problems] == ["descriptor-error"]
+    assert "not valid JSON" in problems[0].message
+
+
+def test_descriptor_missing_schema(package_copy):
+    path = package_copy / "datapackage.json"
+    descriptor = json.loads(path.read_text())
+    del descriptor["resources"][0]["schema"]
+    path.write_text(json.dumps(descriptor))
+    assert [p.rule for p in validate(package_copy)] == ["descriptor-error"]
+
+
+# --- Great Expectations layer ------------------------------------------------------------------
+
+def test_period_ends_before_it_starts(package_copy):
+    line = edit_cell(package_copy, "legal_status", "valid_to", "1900-01-01", where=lambda r: r["valid_from"] > "1901")
+    problem = find(validate(package_copy), "legal_status", line, "valid_to,valid_from", "expect_column_pair_values_a_to_be_greater_than_b")
+    assert problem.layer == "great_expectations"
+
+
+def test_implausible_year(package_copy):
+    line = edit_cell(package_copy, "sources", "published", "1066-10-14")
+    find(validate(package_copy), "sources", line, "published", "expect_column_values_to_match_regex")
+
+
+def test_percentage_above_100(package_copy):
+    line = edit_cell(package_copy, "alkaloid_content", "value", "150", where=lambda r: r["unit"].startswith("percent"))
+    find(validate(package_copy), "alkaloid_content", line, "value", "expect_column_values_to_be_between")
+
+
+def test_duplicate_doi(package_copy):
+    header, rows = read_rows(package_copy, "sources")
+    with_doi = [i for i, r in enumerate(rows) if r["doi"]]
+    rows[with_doi[1]]["doi"] = rows[with_doi[0]]["doi"]
+    write_rows(package_copy, "sources", header, rows)
+    find(validate(package_copy), "sources", with_doi[1] + 2, "doi", "expect_column_values_to_be_unique")
+
+
+# --- domain layer ------------------------------------------------------------------------------
+
+def test_unknown_country_code(package_copy):
+    header, rows = read_rows(package_copy, "jurisdictions")
+    rows.append({"jurisdiction_id": "XK", "name": "Kosovo", "level": "country", "parent_id": "", "wikidata_id": ""})
+    rows.sort(key=lambda r: r["jurisdiction_id"])
+    write_rows(package_copy, "jurisdictions", header, rows)
+    line = [r["jurisdiction_id"] for r in rows].index("XK") + 2
+    find(validate(package_copy), "jurisdictions", line, "jurisdiction_id", "iso-3166-1")
+
+
+def test_unknown_subdivision_code(package_copy):
+    header, rows = read_rows(package_copy, "jurisdictions")
+    rows.append({"jurisdiction_id": "US-ZZ", "name": "Nowhere", "level": "subdivision", "parent_id": "US", "wikidata_id": ""})
+    rows.sort(key=lambda r: r["jurisdiction_id"])
+    write_rows(package_copy, "jurisdictions", header, rows)
+    line = [r["jurisdiction_id"] for r in rows].index("US-ZZ") + 2
+    find(validate(package_copy), "jurisdictions", line, "jurisdiction_id", "iso-3166-2")
+
+
+def test_subdivision_under_wrong_parent(package_copy):
+    line = edit_cell(package_copy, "jurisdictions", "parent_id", "CA", where=lambda r: r["jurisdiction_id"] == "US-AL")
+    find(validate(package_copy), "jurisdictions", line, "parent_id", "parent-mismatch")
+
+
+def test_overlapping_periods(package_copy):
+    header, rows = read_rows(package_copy, "legal_status")
+    keys = [(r["jurisdiction_id"], r["substance"]) for r in rows]
+    index = next(i for i in range(1, len(rows)) if keys[i] == keys[i - 1] and rows[i - 1]["valid_to"])
+    rows[index - 1]["valid_to"] = "2099-01-01"
+    write_rows(package_copy, "legal_status", header, rows)
+    problem = find(validate(package_copy), "legal_status", index + 2, "valid_from", "overlapping-period")
+    assert rows[index - 1]["status_id"] in problem.fix
+
+
+def test_status_id_must_spell_its_row(package_copy):
+    line = edit_cell(package_copy, "legal_status", "substance", "mitragynine", where=lambda r: r["substance"] == "kratom")
+    find(validate(package_copy), "legal_status", line, "status_id", "status-id-form")
+
+
+def test_unknown_substance(package_copy):
+    line = edit_cell(package_copy, "legal_status", "substance", "kratomine")
+    find(validate(package_copy), "legal_status", line, "substance", "substance-reference")
+
+
+@pytest.mark.parametrize(
+    "value, rule",
+    [("no-such-source", "list-item-reference"), ("a; b", "list-format"), ("a;;b", "list-format"), ("Bad_ID", "list-item-pattern")],
+)
+def test_source_list_cells(package_copy, value, rule):
+    line = edit_cell(package_copy, "legal_status", "source_ids", value)
+    find(validate(package_copy), "legal_status", line, "source_ids", rule)
+
+
+def test_dangling_study_in_claim(package_copy):
+    line = edit_cell(package_copy, "claims", "study_ids", "no-such-study")
+    find(validate(package_copy), "claims", line, "study_ids", "list-item-reference")
+
+
+def test_dangling_source_in_receptor_activity(package_copy):
+    line = edit_cell(package_copy, "receptor_activity", "source_ids", "ghost-2020-paper")
+    find(validate(package_copy), "receptor_activity", line, "source_ids", "list-item-reference")
+
+
+def test_fact_without_source(package_copy):
+    line = edit_cell(package_copy, "alkaloid_content", "source_ids", "")
+    find(validate(package_copy), "alkaloid_content", line, "source_ids", "needs-source")
+
+
+def test_verified_row_needs_date(package_copy):
+    line = edit_cell(package_copy, "legal_status", "verified_on", "", where=lambda r: r["verification"] == "verified")
+    find(validate(package_copy), "legal_status", line, "verified_on", "verified-needs-date")
+
+
+def test_verified_in_the_future(package_copy):
+    line = edit_cell(package_copy, "alkaloids", "verified_on", "2099-01-01", where=lambda r: r["verified_on"])
+    find(validate(package_copy), "alkaloids", line, "verified_on", "future-date")
+
+
+def test_advocacy_page_alone_cannot_verify(package_copy):
+    header, rows = read_rows(package_copy, "sources")
+    rows.append({**{c: "" for c in header}, "source_id": "zz-vendor-blog", "source_type": "advocacy", "title": "Vendor blog", "url": "https://example.com/blog"})
+    write_rows(package_copy, "sources", header, rows)
+    line = edit_cell(package_copy, "legal_status", "source_ids", "zz-vendor-blog", where=lambda r: r["verification"] == "verified")
+    find(validate(package_copy), "legal_status", line, "verification", "advocacy-only")
+
+
+def test_outcome_id_spells_study_and_domain(package_copy):
+    line = edit_cell(package_copy, "study_outcomes", "domain", "energy", where=lambda r: not r["outcome_id"].endswith(".energy"))
+    find(validate(package_copy), "study_outcomes", line, "outcome_id", "outcome-id-form")
+
+
+def test_claim_resting_on_retracted_study(package_copy):
+    header, claims = read_rows(package_copy, "claims")
+    study = claims[0]["study_ids"].split(";")[0]
+    edit_cell(package_copy, "claims", "study_ids", study)
+    edit_cell(package_copy, "studies", "retracted", "true", where=lambda r: r["study_id"] == study)
+    find(validate(package_copy), "claims", 2, "study_ids", "retracted-evidence")
+
+
+def test_cas_check_digit(package_copy):
+    header, rows = read_rows(package_copy, "alkaloids")
+    index = next(i for i, r in enumerate(rows) if r["cas"])
+    cas = rows[index]["cas"]
+    rows[index]["cas"] = cas[:-1] + str((int(cas[-1]) + 1) % 10)
+    write_rows(package_copy, "alkaloids", header, rows)
+    find(validate(package_copy), "alkaloids", index + 2, "cas", "cas-check-digit")
+
+
+def test_smiles_that_does_not_parse(package_copy):
+    line = edit_cell(package_copy, "alkaloids", "smiles", "C1CC(")
+    find(validate(package_copy), "alkaloids", line, "smiles", "smiles-parse")
+
+
+@pytest.mark.parametrize(
+    "column, value, rule",
+    [("formula", "C23H30N2O5", "smiles-formula"), ("inchikey", "AAAAAAAAAAAAAA-BBBBBBBBBB-N", "smiles-inchikey"), ("molar_mass", "999.99", "smiles-molar-mass")],
+)
+def test_identifiers_disagree_with_smiles(package_copy, column, value, rule):
+    line = edit_cell(package_copy, "alkaloids", column, value, where=lambda r: r["alkaloid_id"] == "mitragynine")
+    problem = find(validate(package_copy), "alkaloids", line, column, rule)
+    assert "SMILES" in problem.message

@@ -1,0 +1,82 @@
+"""The contributor's command: exit codes, located messages, JSON report, no traceback, no file touched."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from conftest import REPO, edit_cell
+
+
+def run(*args: str, root: Path = REPO) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "kratom_data.cli", "--root", str(root), *args], capture_output=True, text=True)
+
+
+def digest(root: Path) -> dict[str, str]:
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted((root / "data").iterdir())}
+
+
+def test_real_data_is_valid():
+    result = run("validate")
+    assert result.returncode == 0, result.stdout
+    assert result.stdout.startswith("valid:")
+
+
+def test_bad_data_exits_1_with_located_message_and_touches_nothing(package_copy):
+    line = edit_cell(package_copy, "legal_status", "status", "banned")
+    before = digest(package_copy)
+    result = run("validate", root=package_copy)
+    assert result.returncode == 1
+    assert f"data/legal_status.csv:{line} [status]: constraint-error:" in result.stdout
+    assert "fix: use one of: no_specific_control, regulated, restricted, controlled" in result.stdout
+    assert "Traceback" not in result.stdout + result.stderr
+    assert digest(package_copy) == before
+
+
+def test_json_report(package_copy):
+    line = edit_cell(package_copy, "sources", "pmid", "PMID1")
+    result = run("validate", "--json", root=package_copy)
+    report = json.loads(result.stdout)
+    assert result.returncode == 1 and report["valid"] is False
+    problem = next(p for p in report["problems"] if p["column"] == "pmid")
+    assert problem == {**problem, "table": "sources", "line": line, "rule": "constraint-error", "value": "PMID1", "layer": "frictionless"}
+
+
+def test_broken_descriptor_no_traceback(package_copy):
+    (package_copy / "datapackage.json").write_text("{ not json")
+    result = run("validate", root=package_copy)
+    assert result.returncode == 1
+    assert "datapackage.json: descriptor-error" in result.stdout
+    assert "Traceback" not in result.stderr
+
+
+def test_missing_root_no_traceback(tmp_path):
+    result = run("validate", root=tmp_path)
+    assert result.returncode == 1
+    assert "datapackage.json not found" in result.stdout
+
+
+def test_build_refuses_invalid_data(package_copy, tmp_path):
+    edit_cell(package_copy, "claims", "verdict", "maybe")
+    result = run("build", "--out", str(tmp_path / "out"), "--no-package-data", root=package_copy)
+    assert result.returncode == 1
+    assert "build stopped" in result.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_sort_repairs_order_and_nothing_else(package_copy):
+    path = package_copy / "data" / "claims.csv"
+    original = path.read_text()
+    header, *rows = original.rstrip("\n").split("\n")
+    path.write_text("\n".join([header, *reversed(rows)]) + "\n")
+    assert run("validate", root=package_copy).returncode == 1
+    assert run("sort", root=package_copy).returncode == 0
+    assert path.read_text() == original
+    assert run("validate", root=package_copy).returncode == 0
+
+
+def test_usage_error_exits_2():
+    assert run("no-such-command").returncode == 2
