@@ -80,3 +80,13 @@ def test_sort_repairs_order_and_nothing_else(package_copy):
 
 def test_usage_error_exits_2():
     assert run("no-such-command").returncode == 2
+
+
+def test_coverage_reports_real_counts():
+    result = run("coverage", "--json")
+    figures = json.loads(result.stdout)
+    assert result.returncode == 0
+    legal_rows = (REPO / "data" / "legal_status.csv").read_text().count("\n") - 1
+    assert figures["rows"]["legal_status"] == legal_rows
+    assert sum(figures["verification"]["legal_status"].values()) == legal_rows
+    assert figures["jurisdictions_researched"]["country"].endswith("/244")

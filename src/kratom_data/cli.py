@@ -18,6 +18,8 @@ def main(argv: list[str] | None = None) -> int:
     build = commands.add_parser("build", help="validate, then write the release to --out")
     build.add_argument("--out", type=Path, default=Path("dist"), help="release folder (default: dist)")
     build.add_argument("--no-package-data", action="store_true", help="do not refresh the Parquet shipped in the Python package")
+    coverage = commands.add_parser("coverage", help="print coverage figures: researched jurisdictions, verification levels, sources")
+    coverage.add_argument("--json", action="store_true", help="print the figures as JSON")
     commands.add_parser("sort", help="rewrite data/*.csv in primary-key order (the only command that edits data)")
     dictionary = commands.add_parser("dictionary", help="write the data dictionary generated from datapackage.json")
     dictionary.add_argument("--out", type=Path, default=Path("docs/data-dictionary.md"))
@@ -53,6 +55,14 @@ def run_build(args) -> int:
     out = args.out if args.out.is_absolute() else root / args.out
     written = build(root, out, package_data=not args.no_package_data, progress=_track)
     print(f"built {len(written)} files into {out}")
+    return 0
+
+
+def run_coverage(args) -> int:
+    from .coverage import coverage, render
+
+    figures = coverage(args.root.resolve())
+    print(json.dumps(figures, indent=2) if args.json else render(figures))
     return 0
 
 
@@ -96,7 +106,7 @@ def _track(items, description):
     return track(items, description=f"building {description}", transient=True, console=None)
 
 
-COMMANDS = {"validate": run_validate, "build": run_build, "sort": run_sort, "dictionary": run_dictionary}
+COMMANDS = {"validate": run_validate, "build": run_build, "coverage": run_coverage, "sort": run_sort, "dictionary": run_dictionary}
 
 if __name__ == "__main__":
     sys.exit(main())
