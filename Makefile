@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: release validate build wheel wheelhouse test bench dictionary clean
+.PHONY: release validate build wheel wheelhouse test dictionary clean
 
 release: validate build wheel
 
@@ -33,9 +33,6 @@ wheelhouse: $(STAMP)
 
 test: wheel wheelhouse
 	$(BIN)/python -m pytest
-
-bench: build
-	$(BIN)/python benchmarks/run.py
 
 dictionary: $(STAMP)
 	$(BIN)/kratom-data dictionary

@@ -372,3 +372,79 @@ def test_identifiers_disagree_with_smiles(package_copy, column, value, rule):
     line = edit_cell(package_copy, "alkaloids", column, value, where=lambda r: r["alkaloid_id"] == "mitragynine")
     problem = find(validate(package_copy), "alkaloids", line, column, rule)
     assert "SMILES" in problem.message
+
+
+def test_two_periods_starting_same_day(package_copy):
+    header, rows = read_rows(package_copy, "legal_status")
+    index = next(i for i, r in enumerate(rows) if r["valid_from"] and not r["valid_to"])
+    twin = {**rows[index], "status_id": rows[index]["status_id"] + "z"}
+    rows.insert(index + 1, twin)
+    write_rows(package_copy, "legal_status", header, rows)
+    problems = validate(package_copy)
+    find(problems, "legal_status", index + 3, "jurisdiction_id,substance,valid_from", "expect_compound_columns_to_be_unique")
+    find(problems, "legal_status", index + 3, "valid_from", "overlapping-period")
+
+
+def test_implausible_minimum_age(package_copy):
+    line = edit_cell(package_copy, "legal_status", "min_age", "12", where=lambda r: r["min_age"])
+    find(validate(package_copy), "legal_status", line, "min_age", "expect_column_values_to_be_between")
+
+
+def test_emax_out_of_range(package_copy):
+    line = edit_cell(package_copy, "receptor_activity", "value", "450", where=lambda r: r["measure"] == "Emax")
+    find(validate(package_copy), "receptor_activity", line, "value", "expect_column_values_to_be_between")
+
+
+def test_concentration_in_percent(package_copy):
+    line = edit_cell(package_copy, "receptor_activity", "unit", "percent", where=lambda r: r["measure"] == "Ki")
+    find(validate(package_copy), "receptor_activity", line, "unit", "expect_column_values_to_be_in_set")
+
+
+def test_source_read_before_2020(package_copy):
+    line = edit_cell(package_copy, "sources", "accessed", "2009-01-01", where=lambda r: r["accessed"])
+    find(validate(package_copy), "sources", line, "accessed", "expect_column_values_to_match_regex")
+
+
+def test_same_publication_coded_twice(package_copy):
+    header, rows = read_rows(package_copy, "studies")
+    rows[1]["source_id"] = rows[0]["source_id"]
+    write_rows(package_copy, "studies", header, rows)
+    find(validate(package_copy), "studies", 3, "source_id", "expect_column_values_to_be_unique")
+
+
+def test_summary_too_short(package_copy):
+    line = edit_cell(package_copy, "studies", "summary", "Good.")
+    find(validate(package_copy), "studies", line, "summary", "expect_column_value_lengths_to_be_between")
+
+
+def test_no_control_cannot_rest_on_kratom_law(package_copy):
+    line = edit_cell(package_copy, "legal_status", "legal_basis", "kratom_specific", where=lambda r: r["status"] == "no_specific_control")
+    find(validate(package_copy), "legal_status", line, "legal_basis", "status-basis")
+
+
+def test_source_needs_a_locator(package_copy):
+    header, rows = read_rows(package_copy, "sources")
+    index = next(i for i, r in enumerate(rows) if not r["doi"] and not r["pmid"])
+    rows[index]["url"] = ""
+    write_rows(package_copy, "sources", header, rows)
+    find(validate(package_copy), "sources", index + 2, "url", "needs-locator")
+
+
+def test_verified_alkaloid_needs_structure(package_copy):
+    header, rows = read_rows(package_copy, "alkaloids")
+    index = next(i for i, r in enumerate(rows) if r["verification"] == "secondary")
+    rows[index].update(smiles="", inchikey="", formula="", molar_mass="")
+    write_rows(package_copy, "alkaloids", header, rows)
+    find(validate(package_copy), "alkaloids", index + 2, "smiles", "verified-needs-structure")
+
+
+def test_crashing_layer_is_reported_not_raised(package_copy, monkeypatch):
+    from kratom_data.validate import domain
+
+    def explode(texts):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(domain, "check", explode)
+    problems = validate(package_copy)
+    assert [p.rule for p in problems] == ["domain-crashed"]
+    assert "RuntimeError: boom" in problems[0].message
