@@ -18,6 +18,7 @@ def package_copy(tmp_path: Path) -> Path:
     shutil.copy(REPO / "datapackage.json", tmp_path / "datapackage.json")
     shutil.copytree(REPO / "data", tmp_path / "data")
     shutil.copytree(REPO / "validation", tmp_path / "validation")
+    shutil.copytree(REPO / "releases", tmp_path / "releases")
     return tmp_path
 
 

@@ -1,13 +1,38 @@
-"""Every rule, shown failing on a small corruption of the real data, with the located message a contributor sees."""
+"""The hostile-input corpus: every rule, shown failing on a small corruption of the real data.
+
+Each case runs the contributor's command (`kratom-data validate --json`) in process and asserts the
+exact located problem, a non-zero exit, no traceback, and that no file was modified.
+"""
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
+import io
 import json
 
 import pytest
 from conftest import edit_cell, read_rows, write_rows
 
-from kratom_data.validate import validate
+from kratom_data.cli import main
+from kratom_data.problems import Problem
+from kratom_data.schema import Package
+
+
+def _digest(root):
+    return {p: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def validate(root):
+    before = _digest(root)
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        code = main(["--root", str(root), "validate", "--json"])
+    report = json.loads(out.getvalue())
+    problems = [Problem(**p) for p in report["problems"]]
+    assert code == (1 if problems else 0) and report["valid"] is (not problems)
+    assert _digest(root) == before, "validation must never modify files"
+    return problems
 
 
 def find(problems, table, line, column, rule):
@@ -183,29 +208,57 @@ def test_missing_required_value(package_copy):
     find(validate(package_copy), "studies", line, "summary", "constraint-error")
 
 
-@pytest.mark.parametrize(
-    "table, column",
-    [
-        ("legal_status", "jurisdiction_id"),
-        ("sources", "jurisdiction_id"),
-        ("jurisdictions", "parent_id"),
-        ("studies", "country_id"),
-    ],
-)
+SCHEMA = Package.read(__import__("conftest").REPO / "datapackage.json")
+FOREIGN_KEYS = [(t.name, column) for t in SCHEMA.tables.values() for column, _, _ in t.foreign_keys]
+LIST_REFERENCES = [(t.name, f.name) for t in SCHEMA.tables.values() for f in t.fields if f.item_references]
+
+
+@pytest.mark.parametrize("table, column", FOREIGN_KEYS, ids=[f"{t}.{c}" for t, c in FOREIGN_KEYS])
 def test_dangling_foreign_key(package_copy, table, column):
-    line = edit_cell(package_copy, table, column, "ZZ", where=lambda r: r[column])
+    dangling = "ZZ" if "jurisdiction" in column or column in ("parent_id", "origin_id", "country_id") else "no-such-id"
+    line = edit_cell(package_copy, table, column, dangling, where=lambda r: r[column])
     problem = find(validate(package_copy), table, line, column, "foreign-key")
     assert "exists in the referenced table" in problem.fix
 
 
-def test_dangling_study_source(package_copy):
-    line = edit_cell(package_copy, "studies", "source_id", "no-such-source")
-    find(validate(package_copy), "studies", line, "source_id", "foreign-key")
+@pytest.mark.parametrize("table, column", LIST_REFERENCES, ids=[f"{t}.{c}" for t, c in LIST_REFERENCES])
+def test_dangling_list_item(package_copy, table, column):
+    header, rows = read_rows(package_copy, table)
+    index = next(i for i, r in enumerate(rows) if r[column])
+    rows[index][column] += ";ghost-1999-nothing"
+    write_rows(package_copy, table, header, rows)
+    problem = find(validate(package_copy), table, index + 2, column, "list-item-reference")
+    assert problem.value == "ghost-1999-nothing"
 
 
-def test_dangling_alkaloid_reference(package_copy):
-    line = edit_cell(package_copy, "alkaloid_content", "alkaloid_id", "unobtainine")
-    find(validate(package_copy), "alkaloid_content", line, "alkaloid_id", "foreign-key")
+def test_malformed_cas(package_copy):
+    line = edit_cell(package_copy, "alkaloids", "cas", "4098402", where=lambda r: r["cas"])
+    find(validate(package_copy), "alkaloids", line, "cas", "constraint-error")
+
+
+def test_changed_released_id(package_copy):
+    """Renaming an ID that a release recorded is caught against the latest manifest."""
+    _, rows = read_rows(package_copy, "claims")
+    released = {"version": "0.0.1", "date": "2026-01-01", "files": {}, "rows": {}, "ids": {"claims": [rows[0]["claim_id"]]}}
+    (package_copy / "releases" / "0.0.1").mkdir(parents=True)
+    (package_copy / "releases" / "0.0.1" / "manifest.json").write_text(json.dumps(released))
+    edit_cell(package_copy, "claims", "claim_id", rows[0]["claim_id"] + "-renamed")
+    problems = validate(package_copy)
+    problem = next(p for p in problems if p.rule == "released-id-missing")
+    assert problem.value == rows[0]["claim_id"] and "0.0.1" in problem.message
+
+
+def test_withdrawn_id_reused(package_copy):
+    _, rows = read_rows(package_copy, "claims")
+    (package_copy / "releases" / "withdrawn.csv").write_text(f"version,table,id,reason,replaced_by\n0.0.1,claims,{rows[0]['claim_id']},duplicate,\n")
+    find(validate(package_copy), "claims", 2, "claim_id", "withdrawn-id-reused")
+
+
+def test_correction_naming_unknown_field(package_copy):
+    _, rows = read_rows(package_copy, "claims")
+    log = package_copy / "releases" / "corrections.csv"
+    log.write_text(log.read_text() + f"0.1.1,claims,{rows[0]['claim_id']},colour,a,b,typo,{'x'},2026-11-24\n")
+    find(validate(package_copy), "claims", 2, "colour", "correction-unknown-field")
 
 
 def test_broken_datapackage_json(package_copy):

@@ -17,7 +17,9 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
+from .metadata import release_date, schema_org
 from .schema import Package, Table
+from .workbook import write_workbook
 
 PACKAGE_DATA = Path(__file__).parent / "data"
 SQL_TYPES = {"string": "TEXT", "integer": "INTEGER", "number": "REAL", "boolean": "INTEGER", "date": "TEXT", "list": "TEXT"}
@@ -28,6 +30,7 @@ def read_arrow(package: Package, table: Table) -> pa.Table:
     types = {f.name: (pa.string() if f.type == "list" else f.arrow_type) for f in table.fields}
     raw = pacsv.read_csv(
         package.csv_path(table.name),
+        parse_options=pacsv.ParseOptions(newlines_in_values=True),
         convert_options=pacsv.ConvertOptions(
             column_types=types, null_values=[""], strings_can_be_null=True, quoted_strings_can_be_null=True,
             true_values=["true"], false_values=["false"], include_columns=table.field_names,
@@ -113,6 +116,7 @@ def release_descriptor(package: Package, out: Path) -> dict:
 def build(root: Path, out: Path, package_data: bool = True, progress=None) -> list[Path]:
     """Build the release into `out`; also refresh the Parquet the wheel ships. Returns files written."""
     package = Package.read(root / "datapackage.json")
+    date = release_date(root, package)  # refuses to build when version strings disagree
     if out.exists():
         shutil.rmtree(out)
     for folder in ("csv", "parquet"):
@@ -124,14 +128,22 @@ def build(root: Path, out: Path, package_data: bool = True, progress=None) -> li
         write_parquet(tables[name], out / "parquet" / f"{name}.parquet")
         shutil.copyfile(package.csv_path(name), out / "csv" / f"{name}.csv")
     write_sqlite(package, tables, out / "kratom-data.sqlite")
+    write_workbook(package, tables, out / "kratom-data.xlsx", date)
+    shutil.copyfile(root / "CITATION.cff", out / "CITATION.cff")
     descriptor = release_descriptor(package, out)
-    (out / "datapackage.json").write_text(json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    _write_json(out / "datapackage.json", descriptor)
+    listed = sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file())
+    _write_json(out / "dataset.jsonld", schema_org(package, date, listed))
     written = sorted(p for p in out.rglob("*") if p.is_file())
     sums = "".join(f"{sha256(p)}  {p.relative_to(out).as_posix()}\n" for p in written)
     (out / "SHA256SUMS").write_text(sums, encoding="utf-8")
     if package_data:
         _refresh_package_data(out)
     return written + [out / "SHA256SUMS"]
+
+
+def _write_json(path: Path, value: dict) -> None:
+    path.write_text(json.dumps(value, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
 def _refresh_package_data(out: Path) -> None:

@@ -18,6 +18,12 @@ def main(argv: list[str] | None = None) -> int:
     build = commands.add_parser("build", help="validate, then write the release to --out")
     build.add_argument("--out", type=Path, default=Path("dist"), help="release folder (default: dist)")
     build.add_argument("--no-package-data", action="store_true", help="do not refresh the Parquet shipped in the Python package")
+    release = commands.add_parser("release", help="validate, build, and record or reproduce the release manifest")
+    release.add_argument("--out", type=Path, default=Path("dist"), help="release folder (default: dist)")
+    compare = commands.add_parser("diff", help="rows added, withdrawn and changed between two versions")
+    compare.add_argument("old", help="release folder, source tree or git revision (e.g. v0.1.0)")
+    compare.add_argument("new", nargs="?", default=".", help="the same kinds (default: the working tree)")
+    compare.add_argument("--format", choices=["text", "json", "markdown", "changelog"], default="text")
     coverage = commands.add_parser("coverage", help="print coverage figures: researched jurisdictions, verification levels, sources")
     coverage.add_argument("--json", action="store_true", help="print the figures as JSON")
     commands.add_parser("sort", help="rewrite data/*.csv in primary-key order (the only command that edits data)")
@@ -26,7 +32,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         return COMMANDS[args.command](args)
-    except ImportError as error:
+    except ImportError as error:  # the validation extra is not installed
         print(f"kratom-data {args.command} needs the validation tools: pip install 'kratom-data[validate]' ({error})", file=sys.stderr)
         return 2
 
@@ -44,17 +50,53 @@ def run_validate(args) -> int:
 
 def run_build(args) -> int:
     from .build import build
+
+    return _validated_then(args, "build", lambda root, out: f"built {len(build(root, out, package_data=not args.no_package_data, progress=_track))} files into {out}")
+
+
+def run_release(args) -> int:
+    from .release import release
+
+    def cut(root, out):
+        _, outcome = release(root, out, progress=_track)
+        return f"{outcome}\nchangelog draft: {out / 'CHANGES.md'}"
+
+    return _validated_then(args, "release", cut)
+
+
+def _validated_then(args, step: str, action) -> int:
+    """Validate first; only clean data is built or released. Version mismatches stop with a message."""
+    from .metadata import VersionError
+    from .release import ReleaseError
     from .validate import validate
 
     root = args.root.resolve()
     problems = validate(root, progress=_stage)
     if problems:
         _print_problems(problems)
-        print("build stopped: fix the problems above first", file=sys.stderr)
+        print(f"{step} stopped: fix the problems above first", file=sys.stderr)
         return 1
     out = args.out if args.out.is_absolute() else root / args.out
-    written = build(root, out, package_data=not args.no_package_data, progress=_track)
-    print(f"built {len(written)} files into {out}")
+    try:
+        print(action(root, out))
+    except (ReleaseError, VersionError) as error:
+        print(f"{step} stopped: {error}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def run_diff(args) -> int:
+    from . import diff
+
+    root = args.root.resolve()
+    try:
+        old, new = diff.snapshot(args.old, root), diff.snapshot(args.new, root)
+    except diff.SnapshotError as error:
+        print(f"diff: {error}", file=sys.stderr)
+        return 2
+    result = diff.diff(old, new)
+    render = {"text": diff.as_text, "json": diff.as_json, "markdown": diff.as_markdown, "changelog": diff.as_changelog}[args.format]
+    print(render(result))
     return 0
 
 
@@ -106,7 +148,7 @@ def _track(items, description):
     return track(items, description=f"building {description}", transient=True, console=None)
 
 
-COMMANDS = {"validate": run_validate, "build": run_build, "coverage": run_coverage, "sort": run_sort, "dictionary": run_dictionary}
+COMMANDS = {"validate": run_validate, "build": run_build, "release": run_release, "diff": run_diff, "coverage": run_coverage, "sort": run_sort, "dictionary": run_dictionary}
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -9,11 +9,13 @@ from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
 import pyarrow.parquet as pq
 
-from .schema import Package
+from .schema import Package, Table
 
 DATA = Path(__file__).parent / "data"
+NULLABLE = {pa.int64(): pd.Int64Dtype(), pa.float64(): pd.Float64Dtype(), pa.bool_(): pd.BooleanDtype()}
 
 
 @lru_cache(maxsize=1)
@@ -32,7 +34,12 @@ def tables() -> list[str]:
 def load(name: str) -> pd.DataFrame:
     """One table as a typed DataFrame: dates datetime64, integers Int64, booleans boolean, enums categorical, lists lists."""
     table = package().table(name)
-    frame = pq.read_table(DATA / f"{name}.parquet").to_pandas(date_as_object=False)
+    return typed_frame(table, pq.read_table(DATA / f"{name}.parquet"))
+
+
+def typed_frame(table: Table, arrow) -> pd.DataFrame:
+    """Arrow table -> DataFrame with the dtypes the Table Schema implies."""
+    frame = arrow.to_pandas(date_as_object=False, types_mapper=NULLABLE.get)  # ints with gaps stay exact
     for field in table.fields:
         column = frame[field.name]
         if field.type == "list":

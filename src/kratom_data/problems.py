@@ -19,7 +19,7 @@ class Problem:
     layer: str  # files, frictionless, great_expectations, domain
 
     def location(self) -> str:
-        where = f"data/{self.table}.csv" if self.table != "datapackage" else "datapackage.json"
+        where = {"datapackage": "datapackage.json", "releases": "releases/"}.get(self.table, f"data/{self.table}.csv")
         if self.line:
             where += f":{self.line}"
         if self.column:

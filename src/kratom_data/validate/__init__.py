@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from .. import releases
 from ..problems import Problem
 from ..schema import Package
 from . import domain, expectations_layer, files, schema_layer
@@ -47,7 +48,7 @@ def validate(root: Path, layers: tuple[str, ...] = LAYERS, progress=None) -> lis
     steps = [
         ("frictionless", lambda: schema_layer.check(package, texts)),
         ("great_expectations", lambda: expectations_layer.check(root / "validation" / "expectations", texts)),
-        ("domain", lambda: domain.check(texts)),
+        ("domain", lambda: domain.check(texts) + releases.check(root, texts)),
     ]
     for name, run in steps:
         if name not in layers:

@@ -1,0 +1,67 @@
+"""One version string everywhere: datapackage.json is the source; CHANGELOG.md and CITATION.cff must agree.
+
+Also writes the schema.org Dataset description of a release, for search engines and catalogues.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from .schema import Package
+
+RELEASE_HEADING = re.compile(r"^## \[(?P<version>[^\]]+)\] - (?P<date>\d{4}-\d{2}-\d{2})\s*$", re.MULTILINE)
+FORMATS = {".csv": "text/csv", ".parquet": "application/vnd.apache.parquet", ".sqlite": "application/vnd.sqlite3",
+           ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", ".json": "application/json"}
+
+
+class VersionError(ValueError):
+    """The version strings disagree: a release must not be built."""
+
+
+def changelog_releases(root: Path) -> dict[str, str]:
+    """version -> release date, from the Keep a Changelog headings."""
+    text = (root / "CHANGELOG.md").read_text(encoding="utf-8") if (root / "CHANGELOG.md").exists() else ""
+    return {m["version"]: m["date"] for m in RELEASE_HEADING.finditer(text)}
+
+
+def citation_version(root: Path) -> str | None:
+    path = root / "CITATION.cff"
+    if not path.exists():
+        return None
+    match = re.search(r"^version:\s*\"?([^\"\n]+)\"?\s*$", path.read_text(encoding="utf-8"), re.MULTILINE)
+    return match.group(1) if match else None
+
+
+def release_date(root: Path, package: Package) -> str:
+    """The date of this version's CHANGELOG heading; raises if the version strings disagree."""
+    dates = changelog_releases(root)
+    if package.version not in dates:
+        raise VersionError(f"CHANGELOG.md has no '## [{package.version}] - YYYY-MM-DD' heading for datapackage.json's version")
+    cited = citation_version(root)
+    if cited is not None and cited != package.version:
+        raise VersionError(f"CITATION.cff says version {cited}, datapackage.json says {package.version}")
+    return dates[package.version]
+
+
+def schema_org(package: Package, date: str, files: list[str]) -> dict:
+    descriptor = package.descriptor
+    return {
+        "@context": "https://schema.org/",
+        "@type": "Dataset",
+        "name": descriptor.get("title", descriptor["name"]),
+        "alternateName": descriptor["name"],
+        "description": descriptor.get("description", ""),
+        "version": package.version,
+        "datePublished": date,
+        "license": "https://creativecommons.org/licenses/by/4.0/",
+        "keywords": descriptor.get("keywords", []),
+        "creator": {"@type": "Organization", "name": "kratom-data contributors"},
+        "isAccessibleForFree": True,
+        "variableMeasured": [f"{t.name}.{f.name}" for t in package.tables.values() for f in t.fields],
+        "distribution": [
+            {"@type": "DataDownload", "contentUrl": name, "encodingFormat": FORMATS.get(Path(name).suffix, "application/octet-stream")}
+            for name in files
+        ],
+        "citation": f"kratom-data contributors ({date[:4]}). kratom-data, version {package.version} [data set]. CC BY 4.0.",
+    }

@@ -1,0 +1,57 @@
+"""Cut a release: build, then record (or reproduce) its manifest and draft its CHANGELOG section."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+from . import diff, releases
+from .build import build
+from .metadata import release_date
+from .schema import Package
+
+
+class ReleaseError(ValueError):
+    """A release that would break the record: a clear message, never a traceback."""
+
+
+def release(root: Path, out: Path, progress=None) -> tuple[Path, str]:
+    """Build into `out`; write releases/<version>/manifest.json, or check a rebuild matches it byte for byte."""
+    package = Package.read(root / "datapackage.json")
+    date = release_date(root, package)
+    build(root, out, progress=progress)
+    ids = {}
+    for name, table in package.tables.items():
+        with open(out / "csv" / f"{name}.csv", encoding="utf-8", newline="") as handle:
+            ids[name] = [row[table.primary_key[0]] for row in csv.DictReader(handle)]
+    manifest = releases.make_manifest(package.version, date, out, ids)
+    path = root / "releases" / package.version / "manifest.json"
+    if path.exists():
+        recorded = json.loads(path.read_text(encoding="utf-8"))
+        if recorded != manifest:
+            changed = sorted(f for f in set(recorded["files"]) | set(manifest["files"]) if recorded["files"].get(f) != manifest["files"].get(f))
+            raise ReleaseError(f"{package.version} was already released with different content ({', '.join(changed)}): bump the version in datapackage.json, CHANGELOG.md and CITATION.cff")
+        outcome = f"release {package.version} reproduced: every file matches {path.relative_to(root)}"
+    else:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        outcome = f"release {package.version} recorded in {path.relative_to(root)}"
+    (out / "CHANGES.md").write_text(changelog_draft(root, package.version), encoding="utf-8")
+    return path, outcome
+
+
+def changelog_draft(root: Path, version: str) -> str:
+    """The CHANGELOG section for `version`, from the diff against the previous release's git tag."""
+    earlier = [v for v in releases.manifests(root) if releases.version_key(v) < releases.version_key(version)]
+    new = diff.snapshot(str(root), root)
+    if earlier:
+        old = diff.snapshot(f"v{earlier[-1]}", root)
+    else:
+        old = diff.Snapshot("nothing", new.package, {name: {} for name in new.tables})
+    logged = {}
+    for record in releases.corrections(root):
+        if record["version"] == version:
+            logged.setdefault((record["table"], record["id"]), []).append(record)
+    body = diff.as_changelog(diff.diff(old, new), logged)
+    return f"## [{version}] - (draft against {old.label}; edit before publishing)\n\n{body}"
