@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: release validate build wheel wheelhouse test dictionary clean
+.PHONY: release cut-release validate build wheel wheelhouse test dictionary clean
 
 release: validate build wheel
 
@@ -20,6 +20,10 @@ validate: $(STAMP)
 
 build: $(STAMP)
 	$(BIN)/kratom-data build --out dist
+
+# Cut a release: like `build`, and record releases/<version>/manifest.json (or prove a rebuild matches it).
+cut-release: $(STAMP)
+	$(BIN)/kratom-data release --out dist
 
 # The wheel ships the Parquet written by `build`.
 wheel: build

@@ -46,6 +46,8 @@ def coverage(root: Path) -> dict:
         "activity_values_by_target": dict(Counter(r["target"] for r in rows["receptor_activity"]).most_common()),
         "activity_sources": len({s for r in rows["receptor_activity"] for s in cited(r)}),
         "studies_by_design": dict(Counter(r["design"] for r in rows["studies"]).most_common()),
+        "studies_human_vs_preclinical": dict(Counter("human" if r["human"] == "true" else "preclinical" for r in rows["studies"])),
+        "outcome_rows_by_domain": dict(Counter(r["domain"] for r in rows["study_outcomes"]).most_common()),
         "studies_with_sleep_outcome": len({r["study_id"] for r in rows["study_outcomes"] if r["domain"] == "sleep"}),
         "claims_by_verdict": dict(Counter(r["verdict"] for r in rows["claims"]).most_common()),
     }
