@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: release cut-release validate build wheel wheelhouse test dictionary clean
+.PHONY: release cut-release validate build wheel wheelhouse browser test bench site dictionary clean
 
 release: validate build wheel
 
@@ -35,8 +35,18 @@ wheel: build
 wheelhouse: $(STAMP)
 	$(BIN)/python -m pip download --quiet -c constraints.txt --only-binary=:all: --dest .wheelhouse pandas pyarrow
 
-test: wheel wheelhouse
+# Debian's Chromium for the site's browser tests (Playwright drives it; it never downloads a browser).
+browser:
+	@command -v chromium > /dev/null || { [ "$$(id -u)" = 0 ] && apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium > /dev/null; } || echo "chromium missing: install Debian's chromium package for the browser tests"
+
+test: wheel wheelhouse browser
 	$(BIN)/python -m pytest
+
+site: build
+	$(BIN)/kratom-data site --out dist/site
+
+bench: build
+	$(BIN)/python benchmarks/run.py
 
 dictionary: $(STAMP)
 	$(BIN)/kratom-data dictionary

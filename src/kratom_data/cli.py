@@ -24,6 +24,9 @@ def main(argv: list[str] | None = None) -> int:
     compare.add_argument("old", help="release folder, source tree or git revision (e.g. v0.1.0)")
     compare.add_argument("new", nargs="?", default=".", help="the same kinds (default: the working tree)")
     compare.add_argument("--format", choices=["text", "json", "markdown", "changelog"], default="text")
+    site = commands.add_parser("site", help="write the static site (maps, timelines, evidence map) to --out")
+    site.add_argument("--out", type=Path, default=Path("dist/site"), help="site folder (default: dist/site)")
+    site.add_argument("--release", type=Path, default=Path("dist"), help="release folder whose files and checksums to list")
     coverage = commands.add_parser("coverage", help="print coverage figures: researched jurisdictions, verification levels, sources")
     coverage.add_argument("--json", action="store_true", help="print the figures as JSON")
     commands.add_parser("sort", help="rewrite data/*.csv in primary-key order (the only command that edits data)")
@@ -100,6 +103,17 @@ def run_diff(args) -> int:
     return 0
 
 
+def run_site(args) -> int:
+    from .site import build_site
+
+    root = args.root.resolve()
+    out = args.out if args.out.is_absolute() else root / args.out
+    release = args.release if args.release.is_absolute() else root / args.release
+    files = build_site(root, out, release if release.exists() else None)
+    print(f"wrote {len(files)} files; open {out / 'index.html'}")
+    return 0
+
+
 def run_coverage(args) -> int:
     from .coverage import coverage, render
 
@@ -148,7 +162,7 @@ def _track(items, description):
     return track(items, description=f"building {description}", transient=True, console=None)
 
 
-COMMANDS = {"validate": run_validate, "build": run_build, "release": run_release, "diff": run_diff, "coverage": run_coverage, "sort": run_sort, "dictionary": run_dictionary}
+COMMANDS = {"validate": run_validate, "build": run_build, "release": run_release, "diff": run_diff, "site": run_site, "coverage": run_coverage, "sort": run_sort, "dictionary": run_dictionary}
 
 if __name__ == "__main__":
     sys.exit(main())
