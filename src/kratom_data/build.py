@@ -27,7 +27,7 @@ SQL_TYPES = {"string": "TEXT", "integer": "INTEGER", "number": "REAL", "boolean"
 
 def read_arrow(package: Package, table: Table) -> pa.Table:
     """A CSV read into the table's explicit Arrow schema (`;`-lists split into list<string>)."""
-    types = {f.name: (pa.string() if f.type == "list" else f.arrow_type) for f in table.fields}
+    types = {f.name: (pa.string() if f.type == "list" or f.enum else f.arrow_type) for f in table.fields}
     raw = pacsv.read_csv(
         package.csv_path(table.name),
         parse_options=pacsv.ParseOptions(newlines_in_values=True),
@@ -39,7 +39,9 @@ def read_arrow(package: Package, table: Table) -> pa.Table:
     columns = []
     for field in table.fields:
         column = raw.column(field.name)
-        if field.type == "list":
+        if field.enum:
+            column = field.as_enum_dictionary(column)
+        elif field.type == "list":
             split = pc.split_pattern(column, ";")
             column = pc.if_else(pc.is_null(split), pa.scalar([], pa.list_(pa.string())), split)
         columns.append(column)

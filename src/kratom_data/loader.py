@@ -15,7 +15,7 @@ import pyarrow.parquet as pq
 from .schema import Package, Table
 
 DATA = Path(__file__).parent / "data"
-NULLABLE = {pa.int64(): pd.Int64Dtype(), pa.float64(): pd.Float64Dtype(), pa.bool_(): pd.BooleanDtype()}
+NULLABLE = {pa.int64(): pd.Int64Dtype(), pa.float64(): pd.Float64Dtype(), pa.bool_(): pd.BooleanDtype(), pa.string(): pd.StringDtype()}
 
 
 @lru_cache(maxsize=1)
@@ -37,15 +37,19 @@ def load(name: str) -> pd.DataFrame:
     return typed_frame(table, pq.read_table(DATA / f"{name}.parquet"))
 
 
-def typed_frame(table: Table, arrow) -> pd.DataFrame:
-    """Arrow table -> DataFrame with the dtypes the Table Schema implies."""
-    frame = arrow.to_pandas(date_as_object=False, types_mapper=NULLABLE.get)  # ints with gaps stay exact
+def typed_frame(table: Table, arrow: pa.Table) -> pd.DataFrame:
+    """Arrow table -> DataFrame with the dtypes the Table Schema implies, converted in Arrow where possible."""
+    columns, lists = [], []
     for field in table.fields:
-        column = frame[field.name]
-        if field.type == "list":
-            frame[field.name] = pd.Series([list(cell) for cell in column], index=frame.index, dtype=object)
-        else:
-            frame[field.name] = column.astype(field.pandas_dtype())
+        column = arrow.column(field.name)
+        if field.enum and column.type != field.arrow_type:  # Parquet from elsewhere: rebuild the full enum dictionary
+            column = field.as_enum_dictionary(column.cast(pa.string()))
+        elif field.type == "list":
+            lists.append(field.name)
+        columns.append(column)
+    frame = pa.table(columns, names=table.field_names).to_pandas(date_as_object=False, types_mapper=NULLABLE.get)
+    for name in lists:
+        frame[name] = pd.Series(arrow.column(name).to_pylist(), index=frame.index, dtype=object)
     frame.attrs["description"] = table.description
     return frame
 

@@ -7,10 +7,11 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 import pyarrow as pa
+import pyarrow.compute as pc
 
 ARROW_TYPES = {
     "string": pa.string(),
@@ -20,6 +21,14 @@ ARROW_TYPES = {
     "date": pa.date32(),
     "list": pa.list_(pa.string()),
 }
+
+
+ENUM_TYPE = pa.dictionary(pa.int32(), pa.string())
+
+
+@lru_cache(maxsize=None)
+def _enum_values(enum: tuple[str, ...]) -> pa.Array:
+    return pa.array(enum, pa.string())
 
 
 @dataclass(frozen=True)
@@ -51,7 +60,14 @@ class Field:
 
     @property
     def arrow_type(self) -> pa.DataType:
-        return ARROW_TYPES[self.type]
+        """Enums are dictionaries over every allowed value, so Parquet readers get categoricals for free."""
+        return ENUM_TYPE if self.enum else ARROW_TYPES[self.type]
+
+    def as_enum_dictionary(self, column: pa.ChunkedArray) -> pa.ChunkedArray:
+        """Strings -> a dictionary column whose dictionary is the whole enum, in schema order."""
+        values = _enum_values(tuple(self.enum))
+        indices = pc.index_in(column, value_set=values).cast(pa.int32())
+        return pa.chunked_array([pa.DictionaryArray.from_arrays(chunk, values) for chunk in indices.chunks], ENUM_TYPE)
 
     def pandas_dtype(self):
         """The dtype an analyst gets from load(): enums categorical, integers nullable."""
