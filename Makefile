@@ -45,7 +45,7 @@ test: wheel wheelhouse browser
 site: build
 	$(BIN)/kratom-data site --out dist/site
 
-bench: build
+bench: wheel
 	$(BIN)/python benchmarks/run.py
 
 dictionary: $(STAMP)

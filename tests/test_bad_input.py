@@ -239,13 +239,13 @@ def test_malformed_cas(package_copy):
 def test_changed_released_id(package_copy):
     """Renaming an ID that a release recorded is caught against the latest manifest."""
     _, rows = read_rows(package_copy, "claims")
-    released = {"version": "0.0.1", "date": "2026-01-01", "files": {}, "rows": {}, "ids": {"claims": [rows[0]["claim_id"]]}}
-    (package_copy / "releases" / "0.0.1").mkdir(parents=True)
-    (package_copy / "releases" / "0.0.1" / "manifest.json").write_text(json.dumps(released))
+    released = {"version": "99.0.0", "date": "2099-01-01", "files": {}, "rows": {}, "ids": {"claims": [rows[0]["claim_id"]]}}
+    (package_copy / "releases" / "99.0.0").mkdir(parents=True)
+    (package_copy / "releases" / "99.0.0" / "manifest.json").write_text(json.dumps(released))
     edit_cell(package_copy, "claims", "claim_id", rows[0]["claim_id"] + "-renamed")
     problems = validate(package_copy)
     problem = next(p for p in problems if p.rule == "released-id-missing")
-    assert problem.value == rows[0]["claim_id"] and "0.0.1" in problem.message
+    assert problem.value == rows[0]["claim_id"] and "99.0.0" in problem.message
 
 
 def test_withdrawn_id_reused(package_copy):

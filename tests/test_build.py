@@ -73,3 +73,11 @@ def test_sqlite_has_keys_and_rows(release):
     assert db.execute("PRAGMA foreign_key_check").fetchall() == []
     cell = db.execute("SELECT source_ids FROM legal_status LIMIT 1").fetchone()[0]
     assert isinstance(json.loads(cell), list)
+
+
+def test_datasette_metadata_describes_every_column(release):
+    metadata = json.loads((release / "datasette.json").read_text())
+    tables = metadata["databases"]["kratom-data"]["tables"]
+    assert metadata["license"] == "CC BY 4.0"
+    for name, table in PACKAGE.tables.items():
+        assert tables[name]["columns"] == {f.name: f.description for f in table.fields}

@@ -15,11 +15,25 @@ from kratom_data.release import ReleaseError, release
 from kratom_data.schema import Package
 
 
+VERSION = Package.read(REPO / "datapackage.json").version
+
+
 @pytest.fixture
 def repo_copy(package_copy):
+    """The package as it stood before its current version was recorded."""
     for name in ("CHANGELOG.md", "CITATION.cff"):
         shutil.copy(REPO / name, package_copy / name)
+    shutil.rmtree(package_copy / "releases" / VERSION, ignore_errors=True)
     return package_copy
+
+
+def test_current_release_reproduces_its_recorded_manifest(package_copy, tmp_path):
+    """A clean checkout rebuilds the recorded release byte for byte."""
+    for name in ("CHANGELOG.md", "CITATION.cff"):
+        shutil.copy(REPO / name, package_copy / name)
+    assert (package_copy / "releases" / VERSION / "manifest.json").exists(), "cut the release: make cut-release"
+    _, outcome = release(package_copy, tmp_path / "out")
+    assert "reproduced" in outcome
 
 
 def test_one_version_everywhere():

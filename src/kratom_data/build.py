@@ -17,7 +17,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
-from .metadata import release_date, schema_org
+from .metadata import datasette_metadata, release_date, schema_org
 from .schema import Package, Table
 from .workbook import write_workbook
 
@@ -130,6 +130,7 @@ def build(root: Path, out: Path, package_data: bool = True, progress=None) -> li
         write_parquet(tables[name], out / "parquet" / f"{name}.parquet")
         shutil.copyfile(package.csv_path(name), out / "csv" / f"{name}.csv")
     write_sqlite(package, tables, out / "kratom-data.sqlite")
+    _write_json(out / "datasette.json", datasette_metadata(package))
     write_workbook(package, tables, out / "kratom-data.xlsx", date)
     shutil.copyfile(root / "CITATION.cff", out / "CITATION.cff")
     descriptor = release_descriptor(package, out)

@@ -27,6 +27,9 @@ def main(argv: list[str] | None = None) -> int:
     site = commands.add_parser("site", help="write the static site (maps, timelines, evidence map) to --out")
     site.add_argument("--out", type=Path, default=Path("dist/site"), help="site folder (default: dist/site)")
     site.add_argument("--release", type=Path, default=Path("dist"), help="release folder whose files and checksums to list")
+    serve = commands.add_parser("serve", help="open the SQLite release in Datasette with its metadata (pip install datasette)")
+    serve.add_argument("--release", type=Path, default=Path("dist"), help="release folder (default: dist)")
+    serve.add_argument("--port", type=int, default=8001)
     coverage = commands.add_parser("coverage", help="print coverage figures: researched jurisdictions, verification levels, sources")
     coverage.add_argument("--json", action="store_true", help="print the figures as JSON")
     commands.add_parser("sort", help="rewrite data/*.csv in primary-key order (the only command that edits data)")
@@ -114,6 +117,21 @@ def run_site(args) -> int:
     return 0
 
 
+def run_serve(args) -> int:
+    import shutil
+    import subprocess
+
+    release = args.release if args.release.is_absolute() else args.root.resolve() / args.release
+    database, metadata = release / "kratom-data.sqlite", release / "datasette.json"
+    if not database.exists():
+        print(f"serve: {database} not found; run `kratom-data build` first", file=sys.stderr)
+        return 1
+    if shutil.which("datasette") is None:
+        print("serve: Datasette is not installed: pip install datasette", file=sys.stderr)
+        return 2
+    return subprocess.call(["datasette", "serve", str(database), "--metadata", str(metadata), "--host", "127.0.0.1", "--port", str(args.port)])
+
+
 def run_coverage(args) -> int:
     from .coverage import coverage, render
 
@@ -162,7 +180,7 @@ def _track(items, description):
     return track(items, description=f"building {description}", transient=True, console=None)
 
 
-COMMANDS = {"validate": run_validate, "build": run_build, "release": run_release, "diff": run_diff, "site": run_site, "coverage": run_coverage, "sort": run_sort, "dictionary": run_dictionary}
+COMMANDS = {"validate": run_validate, "build": run_build, "release": run_release, "diff": run_diff, "site": run_site, "serve": run_serve, "coverage": run_coverage, "sort": run_sort, "dictionary": run_dictionary}
 
 if __name__ == "__main__":
     sys.exit(main())

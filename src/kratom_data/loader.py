@@ -15,7 +15,17 @@ import pyarrow.parquet as pq
 from .schema import Package, Table
 
 DATA = Path(__file__).parent / "data"
-NULLABLE = {pa.int64(): pd.Int64Dtype(), pa.float64(): pd.Float64Dtype(), pa.bool_(): pd.BooleanDtype(), pa.string(): pd.StringDtype()}
+NULLABLE = {
+    pa.int64(): pd.Int64Dtype(),
+    pa.float64(): pd.Float64Dtype(),
+    pa.bool_(): pd.BooleanDtype(),
+    pa.string(): pd.StringDtype(),
+}
+
+
+def _pandas_type(arrow_type: pa.DataType):
+    """Nullable pandas dtypes; lists stay Arrow lists, whose cells read back as Python lists."""
+    return pd.ArrowDtype(arrow_type) if pa.types.is_list(arrow_type) else NULLABLE.get(arrow_type)
 
 
 @lru_cache(maxsize=1)
@@ -39,17 +49,11 @@ def load(name: str) -> pd.DataFrame:
 
 def typed_frame(table: Table, arrow: pa.Table) -> pd.DataFrame:
     """Arrow table -> DataFrame with the dtypes the Table Schema implies, converted in Arrow where possible."""
-    columns, lists = [], []
     for field in table.fields:
         column = arrow.column(field.name)
         if field.enum and column.type != field.arrow_type:  # Parquet from elsewhere: rebuild the full enum dictionary
-            column = field.as_enum_dictionary(column.cast(pa.string()))
-        elif field.type == "list":
-            lists.append(field.name)
-        columns.append(column)
-    frame = pa.table(columns, names=table.field_names).to_pandas(date_as_object=False, types_mapper=NULLABLE.get)
-    for name in lists:
-        frame[name] = pd.Series(arrow.column(name).to_pylist(), index=frame.index, dtype=object)
+            arrow = arrow.set_column(arrow.schema.get_field_index(field.name), field.name, field.as_enum_dictionary(column.cast(pa.string())))
+    frame = arrow.to_pandas(date_as_object=False, types_mapper=_pandas_type)
     frame.attrs["description"] = table.description
     return frame
 

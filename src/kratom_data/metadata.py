@@ -65,3 +65,27 @@ def schema_org(package: Package, date: str, files: list[str]) -> dict:
         ],
         "citation": f"kratom-data contributors ({date[:4]}). kratom-data, version {package.version} [data set]. CC BY 4.0.",
     }
+
+
+def datasette_metadata(package: Package) -> dict:
+    """Titles, descriptions, licence and source for `datasette kratom-data.sqlite -m datasette.json`."""
+    descriptor = package.descriptor
+    return {
+        "title": descriptor.get("title", descriptor["name"]),
+        "description": f"{descriptor.get('description', '')} Version {package.version}. Not legal or medical advice.",
+        "license": "CC BY 4.0",
+        "license_url": "https://creativecommons.org/licenses/by/4.0/",
+        "source": "kratom-data: every row cites its own sources (see the sources table)",
+        "databases": {
+            "kratom-data": {
+                "tables": {
+                    table.name: {
+                        "title": table.descriptor.get("title", table.name),
+                        "description": table.description + (f" Usage warning: {table.descriptor['usageWarning']}" if table.descriptor.get("usageWarning") else ""),
+                        "columns": {field.name: field.description for field in table.fields},
+                    }
+                    for table in package.tables.values()
+                }
+            }
+        },
+    }

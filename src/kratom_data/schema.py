@@ -81,7 +81,7 @@ class Field:
             "number": pd.Float64Dtype(),
             "boolean": pd.BooleanDtype(),
             "date": "datetime64[ms]",
-            "list": object,
+            "list": pd.ArrowDtype(pa.list_(pa.string())),
         }[self.type]
 
 
