@@ -36,7 +36,7 @@ th,td{border:1px solid #ccc;padding:.3rem .4rem;text-align:left;vertical-align:t
 svg{width:100%;height:auto;background:#f7fbff;border:1px solid #ccc}svg path{stroke:#fff;stroke-width:.4}
 svg a:hover path{stroke:#000;stroke-width:1}.legend span{display:inline-block;width:1em;height:1em;margin:0 .3em 0 1em;vertical-align:middle}
 .badge{padding:.1rem .4rem;border-radius:.3rem;color:#fff;font-size:.8rem}footer{font-size:.8rem;color:#555;margin:2rem 1rem}
-code{background:#f0f3f5;padding:0 .2rem}
+code{background:#f0f3f5;padding:0 .2rem}.scroll{overflow-x:auto}
 """
 
 
@@ -247,7 +247,7 @@ class Pages:
             for s in studies.itertuples()
         )
         body = (
-            f"<h2>Studies by design and outcome domain</h2><table id=\"evidence-grid\"><tr><th>design</th>{head}</tr>{rows}</table>"
+            f"<h2>Studies by design and outcome domain</h2><div class=\"scroll\"><table id=\"evidence-grid\"><tr><th>design</th>{head}</tr>{rows}</table></div>"
             f"<h2>Studies reporting anything about sleep</h2><table id=\"sleep\"><tr><th>study</th><th>design</th><th>N</th><th>finding</th><th>measure</th><th>detail</th></tr>{sleep_rows}</table>"
             f"<h2>All studies ({len(studies)})</h2><table><tr><th>study</th><th>design</th><th>human</th><th>country</th><th>N</th><th>summary</th><th>verification</th></tr>{all_rows}</table>"
         )

@@ -24,7 +24,7 @@ def read_package(root: Path) -> tuple[Package | None, list[Problem]]:
         package = Package.read(path)
         package.tables  # noqa: B018 - touch every resource so a malformed one fails here
         for table in package.tables.values():
-            table.fields, table.primary_key  # noqa: B018
+            table.fields, table.primary_key, table.path, table.foreign_keys  # noqa: B018
         return package, []
     except FileNotFoundError:
         message = "datapackage.json not found"
