@@ -142,14 +142,6 @@ def test_negative_number_is_not_injection(package_copy):
     assert "formula-injection" not in only_rules(validate(package_copy))
 
 
-def test_surrounding_whitespace(package_copy):
-    line = edit_cell(package_copy, "sources", "publisher", " Lancet ")
-    find(validate(package_copy), "sources", line, "publisher", "surrounding-whitespace")
-
-
-def test_text_not_nfc(package_copy):
-    line = edit_cell(package_copy, "sources", "publisher", "Universite\u0301 de Lyon")
-    find(validate(package_copy), "sources", line, "publisher", "unicode-nfc")
 
 
 def test_reordered_file_fails_only_sort_rule_with_hint(package_copy):
@@ -189,10 +181,6 @@ def test_malformed_identifiers(package_copy, column, value):
     find(validate(package_copy), "sources", line, column, "constraint-error")
 
 
-def test_malformed_inchikey(package_copy):
-    line = edit_cell(package_copy, "alkaloids", "inchikey", "LOWERCASE-key")
-    find(validate(package_copy), "alkaloids", line, "inchikey", "constraint-error")
-
 
 def test_duplicate_id(package_copy):
     header, rows = read_rows(package_copy, "claims")
@@ -202,10 +190,6 @@ def test_duplicate_id(package_copy):
     assert {"primary-key", "unique-error"} & only_rules(problems)
     assert any(p.line == 3 and p.table == "claims" for p in problems)
 
-
-def test_missing_required_value(package_copy):
-    line = edit_cell(package_copy, "studies", "summary", "")
-    find(validate(package_copy), "studies", line, "summary", "constraint-error")
 
 
 SCHEMA = Package.read(__import__("conftest").REPO / "datapackage.json")
@@ -230,10 +214,6 @@ def test_dangling_list_item(package_copy, table, column):
     problem = find(validate(package_copy), table, index + 2, column, "list-item-reference")
     assert problem.value == "ghost-1999-nothing"
 
-
-def test_malformed_cas(package_copy):
-    line = edit_cell(package_copy, "alkaloids", "cas", "4098402", where=lambda r: r["cas"])
-    find(validate(package_copy), "alkaloids", line, "cas", "constraint-error")
 
 
 def test_changed_released_id(package_copy):
@@ -285,14 +265,6 @@ def test_period_ends_before_it_starts(package_copy):
     assert problem.layer == "great_expectations"
 
 
-def test_implausible_year(package_copy):
-    line = edit_cell(package_copy, "sources", "published", "1066-10-14")
-    find(validate(package_copy), "sources", line, "published", "expect_column_values_to_match_regex")
-
-
-def test_percentage_above_100(package_copy):
-    line = edit_cell(package_copy, "alkaloid_content", "value", "150", where=lambda r: r["unit"].startswith("percent"))
-    find(validate(package_copy), "alkaloid_content", line, "value", "expect_column_values_to_be_between")
 
 
 def test_duplicate_doi(package_copy):
@@ -323,10 +295,6 @@ def test_unknown_subdivision_code(package_copy):
     find(validate(package_copy), "jurisdictions", line, "jurisdiction_id", "iso-3166-2")
 
 
-def test_subdivision_under_wrong_parent(package_copy):
-    line = edit_cell(package_copy, "jurisdictions", "parent_id", "CA", where=lambda r: r["jurisdiction_id"] == "US-AL")
-    find(validate(package_copy), "jurisdictions", line, "parent_id", "parent-mismatch")
-
 
 def test_overlapping_periods(package_copy):
     header, rows = read_rows(package_copy, "legal_status")
@@ -338,14 +306,6 @@ def test_overlapping_periods(package_copy):
     assert rows[index - 1]["status_id"] in problem.fix
 
 
-def test_status_id_must_spell_its_row(package_copy):
-    line = edit_cell(package_copy, "legal_status", "substance", "mitragynine", where=lambda r: r["substance"] == "kratom")
-    find(validate(package_copy), "legal_status", line, "status_id", "status-id-form")
-
-
-def test_unknown_substance(package_copy):
-    line = edit_cell(package_copy, "legal_status", "substance", "kratomine")
-    find(validate(package_copy), "legal_status", line, "substance", "substance-reference")
 
 
 @pytest.mark.parametrize(
@@ -357,29 +317,9 @@ def test_source_list_cells(package_copy, value, rule):
     find(validate(package_copy), "legal_status", line, "source_ids", rule)
 
 
-def test_dangling_study_in_claim(package_copy):
-    line = edit_cell(package_copy, "claims", "study_ids", "no-such-study")
-    find(validate(package_copy), "claims", line, "study_ids", "list-item-reference")
 
 
-def test_dangling_source_in_receptor_activity(package_copy):
-    line = edit_cell(package_copy, "receptor_activity", "source_ids", "ghost-2020-paper")
-    find(validate(package_copy), "receptor_activity", line, "source_ids", "list-item-reference")
 
-
-def test_fact_without_source(package_copy):
-    line = edit_cell(package_copy, "alkaloid_content", "source_ids", "")
-    find(validate(package_copy), "alkaloid_content", line, "source_ids", "needs-source")
-
-
-def test_verified_row_needs_date(package_copy):
-    line = edit_cell(package_copy, "legal_status", "verified_on", "", where=lambda r: r["verification"] == "verified")
-    find(validate(package_copy), "legal_status", line, "verified_on", "verified-needs-date")
-
-
-def test_verified_in_the_future(package_copy):
-    line = edit_cell(package_copy, "alkaloids", "verified_on", "2099-01-01", where=lambda r: r["verified_on"])
-    find(validate(package_copy), "alkaloids", line, "verified_on", "future-date")
 
 
 def test_advocacy_page_alone_cannot_verify(package_copy):
@@ -389,10 +329,6 @@ def test_advocacy_page_alone_cannot_verify(package_copy):
     line = edit_cell(package_copy, "legal_status", "source_ids", "zz-vendor-blog", where=lambda r: r["verification"] == "verified")
     find(validate(package_copy), "legal_status", line, "verification", "advocacy-only")
 
-
-def test_outcome_id_spells_study_and_domain(package_copy):
-    line = edit_cell(package_copy, "study_outcomes", "domain", "energy", where=lambda r: not r["outcome_id"].endswith(".energy"))
-    find(validate(package_copy), "study_outcomes", line, "outcome_id", "outcome-id-form")
 
 
 def test_claim_resting_on_retracted_study(package_copy):
@@ -411,10 +347,6 @@ def test_cas_check_digit(package_copy):
     write_rows(package_copy, "alkaloids", header, rows)
     find(validate(package_copy), "alkaloids", index + 2, "cas", "cas-check-digit")
 
-
-def test_smiles_that_does_not_parse(package_copy):
-    line = edit_cell(package_copy, "alkaloids", "smiles", "C1CC(")
-    find(validate(package_copy), "alkaloids", line, "smiles", "smiles-parse")
 
 
 @pytest.mark.parametrize(
@@ -438,24 +370,8 @@ def test_two_periods_starting_same_day(package_copy):
     find(problems, "legal_status", index + 3, "valid_from", "overlapping-period")
 
 
-def test_implausible_minimum_age(package_copy):
-    line = edit_cell(package_copy, "legal_status", "min_age", "12", where=lambda r: r["min_age"])
-    find(validate(package_copy), "legal_status", line, "min_age", "expect_column_values_to_be_between")
 
 
-def test_emax_out_of_range(package_copy):
-    line = edit_cell(package_copy, "receptor_activity", "value", "450", where=lambda r: r["measure"] == "Emax")
-    find(validate(package_copy), "receptor_activity", line, "value", "expect_column_values_to_be_between")
-
-
-def test_concentration_in_percent(package_copy):
-    line = edit_cell(package_copy, "receptor_activity", "unit", "percent", where=lambda r: r["measure"] == "Ki")
-    find(validate(package_copy), "receptor_activity", line, "unit", "expect_column_values_to_be_in_set")
-
-
-def test_source_read_before_2020(package_copy):
-    line = edit_cell(package_copy, "sources", "accessed", "2009-01-01", where=lambda r: r["accessed"])
-    find(validate(package_copy), "sources", line, "accessed", "expect_column_values_to_match_regex")
 
 
 def test_same_publication_coded_twice(package_copy):
@@ -465,14 +381,6 @@ def test_same_publication_coded_twice(package_copy):
     find(validate(package_copy), "studies", 3, "source_id", "expect_column_values_to_be_unique")
 
 
-def test_summary_too_short(package_copy):
-    line = edit_cell(package_copy, "studies", "summary", "Good.")
-    find(validate(package_copy), "studies", line, "summary", "expect_column_value_lengths_to_be_between")
-
-
-def test_no_control_cannot_rest_on_kratom_law(package_copy):
-    line = edit_cell(package_copy, "legal_status", "legal_basis", "kratom_specific", where=lambda r: r["status"] == "no_specific_control")
-    find(validate(package_copy), "legal_status", line, "legal_basis", "status-basis")
 
 
 def test_source_needs_a_locator(package_copy):
@@ -501,3 +409,37 @@ def test_crashing_layer_is_reported_not_raised(package_copy, monkeypatch):
     problems = validate(package_copy)
     assert [p.rule for p in problems] == ["domain-crashed"]
     assert "RuntimeError: boom" in problems[0].message
+
+
+# --- one corrupted cell, one located problem, across every layer ------------------------------
+
+SINGLE_CELL_CASES = [
+    # (case, table, column edited, new value, which row (first by default), column reported, rule)
+    ("surrounding_whitespace", "sources", "publisher", " Lancet ", None, "publisher", "surrounding-whitespace"),
+    ("text_not_nfc", "sources", "publisher", "Universite\u0301 de Lyon", None, "publisher", "unicode-nfc"),
+    ("malformed_inchikey", "alkaloids", "inchikey", "LOWERCASE-key", None, "inchikey", "constraint-error"),
+    ("missing_required_value", "studies", "summary", "", None, "summary", "constraint-error"),
+    ("malformed_cas", "alkaloids", "cas", "4098402", lambda r: r["cas"], "cas", "constraint-error"),
+    ("implausible_year", "sources", "published", "1066-10-14", None, "published", "expect_column_values_to_match_regex"),
+    ("percentage_above_100", "alkaloid_content", "value", "150", lambda r: r["unit"].startswith("percent"), "value", "expect_column_values_to_be_between"),
+    ("subdivision_under_wrong_parent", "jurisdictions", "parent_id", "CA", lambda r: r["jurisdiction_id"] == "US-AL", "parent_id", "parent-mismatch"),
+    ("status_id_must_spell_its_row", "legal_status", "substance", "mitragynine", lambda r: r["substance"] == "kratom", "status_id", "status-id-form"),
+    ("unknown_substance", "legal_status", "substance", "kratomine", None, "substance", "substance-reference"),
+    ("fact_without_source", "alkaloid_content", "source_ids", "", None, "source_ids", "needs-source"),
+    ("verified_row_needs_date", "legal_status", "verified_on", "", lambda r: r["verification"] == "verified", "verified_on", "verified-needs-date"),
+    ("verified_in_the_future", "alkaloids", "verified_on", "2099-01-01", lambda r: r["verified_on"], "verified_on", "future-date"),
+    ("outcome_id_spells_study_and_domain", "study_outcomes", "domain", "energy", lambda r: not r["outcome_id"].endswith(".energy"), "outcome_id", "outcome-id-form"),
+    ("smiles_that_does_not_parse", "alkaloids", "smiles", "C1CC(", None, "smiles", "smiles-parse"),
+    ("implausible_minimum_age", "legal_status", "min_age", "12", lambda r: r["min_age"], "min_age", "expect_column_values_to_be_between"),
+    ("emax_out_of_range", "receptor_activity", "value", "450", lambda r: r["measure"] == "Emax", "value", "expect_column_values_to_be_between"),
+    ("concentration_in_percent", "receptor_activity", "unit", "percent", lambda r: r["measure"] == "Ki", "unit", "expect_column_values_to_be_in_set"),
+    ("source_read_before_2020", "sources", "accessed", "2009-01-01", lambda r: r["accessed"], "accessed", "expect_column_values_to_match_regex"),
+    ("summary_too_short", "studies", "summary", "Good.", None, "summary", "expect_column_value_lengths_to_be_between"),
+    ("no_control_cannot_rest_on_kratom_law", "legal_status", "legal_basis", "kratom_specific", lambda r: r["status"] == "no_specific_control", "legal_basis", "status-basis"),
+]
+
+
+@pytest.mark.parametrize("table, column, value, where, reported, rule", [c[1:] for c in SINGLE_CELL_CASES], ids=[c[0] for c in SINGLE_CELL_CASES])
+def test_single_cell_corruption(package_copy, table, column, value, where, reported, rule):
+    line = edit_cell(package_copy, table, column, value, where=where)
+    find(validate(package_copy), table, line, reported, rule)

@@ -177,7 +177,7 @@ def _track(items, description):
         from rich.progress import track
     except ImportError:
         return items
-    return track(items, description=f"building {description}", transient=True, console=None)
+    return track(items, description=f"building {description}", transient=True)
 
 
 COMMANDS = {"validate": run_validate, "build": run_build, "release": run_release, "diff": run_diff, "site": run_site, "serve": run_serve, "coverage": run_coverage, "sort": run_sort, "dictionary": run_dictionary}

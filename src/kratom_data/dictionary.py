@@ -7,7 +7,7 @@ from pathlib import Path
 from .schema import Field, Package
 
 
-def _rules(field: Field) -> str:
+def rules(field: Field) -> str:
     parts = []
     constraints = field.constraints
     if constraints.get("required"):
@@ -44,7 +44,7 @@ def render(package: Package) -> str:
         lines += ["", "| field | type | description | rules |", "| --- | --- | --- | --- |"]
         for field in table.fields:
             kind = f"list of {field.descriptor.get('itemType', 'string')} (`;`)" if field.type == "list" else field.type
-            lines.append(f"| `{field.name}` | {kind} | {field.description.replace('|', '/')} | {_rules(field).replace('|', '/')} |")
+            lines.append(f"| `{field.name}` | {kind} | {field.description.replace('|', '/')} | {rules(field).replace('|', '/')} |")
         lines.append("")
     return "\n".join(lines)
 

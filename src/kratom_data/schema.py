@@ -69,21 +69,6 @@ class Field:
         indices = pc.index_in(column, value_set=values).cast(pa.int32())
         return pa.chunked_array([pa.DictionaryArray.from_arrays(chunk, values) for chunk in indices.chunks], ENUM_TYPE)
 
-    def pandas_dtype(self):
-        """The dtype an analyst gets from load(): enums categorical, integers nullable."""
-        import pandas as pd
-
-        if self.enum:
-            return pd.CategoricalDtype(self.enum)
-        return {
-            "string": pd.StringDtype(),
-            "integer": pd.Int64Dtype(),
-            "number": pd.Float64Dtype(),
-            "boolean": pd.BooleanDtype(),
-            "date": "datetime64[ms]",
-            "list": pd.ArrowDtype(pa.list_(pa.string())),
-        }[self.type]
-
 
 @dataclass(frozen=True)
 class Table:

@@ -15,7 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from .build import read_arrow
-from .dictionary import _rules
+from .dictionary import rules
 from .loader import typed_frame
 from .schema import Package
 
@@ -265,7 +265,7 @@ class Pages:
     def dictionary(self) -> None:
         parts = []
         for table in self.package.tables.values():
-            fields = "".join(f"<tr><td><code>{e(f.name)}</code></td><td>{e(f.type)}</td><td>{e(f.description)}</td><td>{e(_rules(f))}</td></tr>" for f in table.fields)
+            fields = "".join(f"<tr><td><code>{e(f.name)}</code></td><td>{e(f.type)}</td><td>{e(f.description)}</td><td>{e(rules(f))}</td></tr>" for f in table.fields)
             parts.append(f'<h2 id="{table.name}">{table.name}</h2><p>{e(table.description)} Primary key: <code>{", ".join(table.primary_key)}</code>.</p>'
                          f"<table><tr><th>field</th><th>type</th><th>description</th><th>rules</th></tr>{fields}</table>")
         self.write("dictionary.html", "Data dictionary", "<p>Generated from <code>datapackage.json</code>.</p>" + "".join(parts))
