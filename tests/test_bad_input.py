@@ -435,6 +435,7 @@ SINGLE_CELL_CASES = [
     ("concentration_in_percent", "receptor_activity", "unit", "percent", lambda r: r["measure"] == "Ki", "unit", "expect_column_values_to_be_in_set"),
     ("source_read_before_2020", "sources", "accessed", "2009-01-01", lambda r: r["accessed"], "accessed", "expect_column_values_to_match_regex"),
     ("summary_too_short", "studies", "summary", "Good.", None, "summary", "expect_column_value_lengths_to_be_between"),
+    ("study_without_identifier_needs_note", "sources", "notes", "", lambda r: r["source_id"] == "junsirimongkol-nd-kratom", "notes", "study-needs-identifier"),
     ("no_control_cannot_rest_on_kratom_law", "legal_status", "legal_basis", "kratom_specific", lambda r: r["status"] == "no_specific_control", "legal_basis", "status-basis"),
 ]
 

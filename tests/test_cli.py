@@ -90,3 +90,18 @@ def test_coverage_reports_real_counts():
     assert figures["rows"]["legal_status"] == legal_rows
     assert sum(figures["verification"]["legal_status"].values()) == legal_rows
     assert figures["jurisdictions_researched"]["country"].endswith("/244")
+
+
+def test_coverage_targets_are_measured_from_the_rows(package_copy):
+    def goal(root, name):
+        figures = json.loads(run("coverage", "--json", root=root).stdout)
+        return next(t for t in figures["targets"] if t["goal"] == name)
+
+    before = goal(package_copy, "studies verified %")
+    edit_cell(package_copy, "studies", "verification", "secondary", where=lambda r: r["verification"] == "verified")
+    after = goal(package_copy, "studies verified %")
+    assert after["measured"] < before["measured"]
+    assert after["target"] == ">= 80" and after["met"] is False
+    # a study publication that loses its identifiers and its note is counted against the goal
+    edit_cell(package_copy, "sources", "notes", "", where=lambda r: r["source_id"] == "junsirimongkol-nd-kratom")
+    assert goal(package_copy, "studies without DOI/PMID and without URL + note")["measured"] == 1

@@ -10,6 +10,41 @@ from .validate.files import read_table
 
 VERIFIED_TABLES = ("legal_status", "alkaloids", "alkaloid_content", "receptor_activity", "studies")
 
+# The curation goals from the project's issues: (figure, what it measures, comparison, goal).
+TARGETS = (
+    ("countries researched", lambda f: int(f["jurisdictions_researched"]["country"].split("/")[0]), ">=", 100),
+    ("US states, DC, territories researched", lambda f: f["us_states_dc_territories_researched"], "==", "56/56"),
+    ("legal_status verified %", lambda f: _share(f, "legal_status"), ">=", 70),
+    ("legal_status rows resting only on advocacy pages", lambda f: f["rows_resting_only_on_advocacy_pages"]["legal_status"], "==", 0),
+    ("alkaloids with structure", lambda f: f["alkaloids_with_structure"], ">=", 30),
+    ("content measurements", lambda f: f["rows"]["alkaloid_content"], ">=", 80),
+    ("content sources", lambda f: f["measurement_sources"], ">=", 8),
+    ("activity values", lambda f: f["rows"]["receptor_activity"], ">=", 50),
+    ("activity sources", lambda f: f["activity_sources"], ">=", 6),
+    ("chemistry rows resting only on advocacy pages", lambda f: sum(v for k, v in f["rows_resting_only_on_advocacy_pages"].items() if k != "legal_status"), "==", 0),
+    ("chemistry rows verified %", lambda f: _share(f, "alkaloids", "alkaloid_content", "receptor_activity"), ">=", 70),
+    ("studies", lambda f: f["rows"]["studies"], ">=", 200),
+    ("studies verified %", lambda f: _share(f, "studies"), ">=", 80),
+    ("studies without DOI/PMID and without URL + note", lambda f: f["studies_by_identifier"].get("neither, no URL + note", 0), "==", 0),
+    ("claims", lambda f: f["rows"]["claims"], ">=", 20),
+)
+
+
+def _share(figures: dict, *tables: str) -> float:
+    counts = [figures["verification"][t] for t in tables]
+    total = sum(sum(c.values()) for c in counts)
+    return round(100 * sum(c.get("verified", 0) for c in counts) / total, 1) if total else 0.0
+
+
+def targets(figures: dict) -> list[dict]:
+    """Each goal with the measured value and whether it is met, so progress is read, not guessed."""
+    compare = {">=": lambda a, b: a >= b, "==": lambda a, b: a == b}
+    return [
+        {"goal": name, "measured": value, "target": f"{op} {goal}", "met": compare[op](value, goal)}
+        for name, measure, op, goal in TARGETS
+        for value in [measure(figures)]
+    ]
+
 
 def _rows(package: Package, name: str) -> list[dict[str, str]]:
     text, _ = read_table(package.csv_path(name), package.table(name))
@@ -31,7 +66,8 @@ def coverage(root: Path) -> dict:
         for name in ("legal_status", "alkaloids", "alkaloid_content", "receptor_activity")
     }
     full_ids = ("smiles", "inchikey", "cas", "pubchem_cid")
-    return {
+    publication = {r["source_id"]: r for r in rows["sources"]}
+    figures = {
         "version": package.version,
         "rows": {name: len(table_rows) for name, table_rows in rows.items()},
         "verification": {name: dict(Counter(r["verification"] for r in rows[name])) for name in VERIFIED_TABLES},
@@ -42,6 +78,7 @@ def coverage(root: Path) -> dict:
         "alkaloids_with_full_identifiers": sum(1 for r in rows["alkaloids"] if all(r[c] for c in full_ids)),
         "alkaloids_with_structure": sum(1 for r in rows["alkaloids"] if r["smiles"]),
         "measurements_by_material": dict(Counter(r["material"] for r in rows["alkaloid_content"])),
+        "measurements_by_source": dict(Counter(s for r in rows["alkaloid_content"] for s in cited(r)).most_common()),
         "measurement_sources": len({s for r in rows["alkaloid_content"] for s in cited(r)}),
         "activity_values_by_target": dict(Counter(r["target"] for r in rows["receptor_activity"]).most_common()),
         "activity_sources": len({s for r in rows["receptor_activity"] for s in cited(r)}),
@@ -49,8 +86,17 @@ def coverage(root: Path) -> dict:
         "studies_human_vs_preclinical": dict(Counter("human" if r["human"] == "true" else "preclinical" for r in rows["studies"])),
         "outcome_rows_by_domain": dict(Counter(r["domain"] for r in rows["study_outcomes"]).most_common()),
         "studies_with_sleep_outcome": len({r["study_id"] for r in rows["study_outcomes"] if r["domain"] == "sleep"}),
+        "studies_by_identifier": dict(Counter(_identifier(publication.get(r["source_id"], {})) for r in rows["studies"]).most_common()),
         "claims_by_verdict": dict(Counter(r["verdict"] for r in rows["claims"]).most_common()),
     }
+    figures["targets"] = targets(figures)
+    return figures
+
+
+def _identifier(source: dict) -> str:
+    if source.get("doi") or source.get("pmid"):
+        return "DOI or PMID"
+    return "neither, URL + note" if source.get("url") and source.get("notes") else "neither, no URL + note"
 
 
 def render(figures: dict) -> str:
@@ -59,7 +105,10 @@ def render(figures: dict) -> str:
         if key == "version":
             continue
         title = key.replace("_", " ")
-        if isinstance(value, dict):
+        if key == "targets":
+            lines.append(f"\n{title}:")
+            lines += [f"  [{'met' if t['met'] else 'OPEN'}] {t['goal']:<48} {t['measured']} (target {t['target']})" for t in value]
+        elif isinstance(value, dict):
             lines.append(f"\n{title}:")
             lines += [f"  {k:<32} {_flat(v)}" for k, v in value.items()]
         else:

@@ -154,8 +154,12 @@ def check_verification(texts):
 
 
 def check_study_rules(texts):
-    """Outcome IDs spell study and domain; a claim never rests only on retracted studies."""
+    """Outcome IDs spell study and domain; a study's publication is findable; a claim never rests only on retracted studies."""
     out = []
+    study_sources = {row["source_id"] for _, row in _rows(texts, "studies")}
+    for line, row in _rows(texts, "sources"):
+        if row["source_id"] in study_sources and not (row["doi"] or row["pmid"]) and not (row["url"] and row["notes"]):
+            out.append(_p("sources", line, "notes", "study-needs-identifier", row["source_id"], "a study's publication has neither DOI nor PMID, so it needs a URL and a note saying why none is recorded", "add the DOI or PMID you saw on the publication's page, or the URL you read and a note (e.g. conference abstract, not indexed in PubMed)"))
     for line, row in _rows(texts, "study_outcomes"):
         expected = f"{row['study_id']}.{row['domain']}"
         if row["outcome_id"] != expected:
