@@ -1,0 +1,72 @@
+"""Apply curated rows staged in a folder to data/: `<table>.csv` adds rows, `<table>_updates.csv` replaces rows.
+
+Curators (and helpers verifying batches) write only the rows they touched, with the table's header;
+this merges them by primary key so IDs never change, then re-sorts. Run `kratom-data validate` after.
+
+    python scripts/apply_staged_rows.py STAGED_DIR [STAGED_DIR ...]
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import sys
+from pathlib import Path
+
+from kratom_data.schema import Package
+from kratom_data.sorting import sort_tables
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def read(path: Path) -> tuple[list[str], list[dict[str, str]]]:
+    with path.open(encoding="utf-8", newline="") as f:
+        reader = csv.DictReader(f)
+        return list(reader.fieldnames or []), list(reader)
+
+
+def apply(folder: Path, package: Package) -> None:
+    for name, table in package.tables.items():
+        path = package.csv_path(name)
+        header, rows = read(path)
+        key = table.primary_key[0]
+        index = {row[key]: i for i, row in enumerate(rows)}
+        changed = False
+        for suffix in ("", "_updates"):
+            staged = folder / f"{name}{suffix}.csv"
+            if not staged.exists():
+                continue
+            staged_header, staged_rows = read(staged)
+            if unknown := set(staged_header) - set(header):
+                sys.exit(f"{staged}: unknown columns {sorted(unknown)}; use the header of {path.name}")
+            for row in staged_rows:
+                row = {column: (row.get(column) or "").strip() for column in header}
+                if row[key] in index and suffix == "":
+                    print(f"{staged.name}: {row[key]} already exists; stage it in {name}_updates.csv to replace it")
+                elif row[key] not in index and suffix == "_updates":
+                    print(f"{staged.name}: {row[key]} does not exist; stage new rows in {name}.csv")
+                else:
+                    if row[key] in index:
+                        rows[index[row[key]]] = row
+                    else:
+                        index[row[key]] = len(rows)
+                        rows.append(row)
+                    changed = True
+        if changed:
+            buffer = io.StringIO()
+            writer = csv.DictWriter(buffer, fieldnames=header, lineterminator="\n")
+            writer.writeheader()
+            writer.writerows(rows)
+            path.write_text(buffer.getvalue(), encoding="utf-8", newline="")
+            print(f"{name}: {len(rows)} rows")
+
+
+def main(folders: list[str], root: Path = ROOT) -> None:
+    package = Package.read(root / "datapackage.json")
+    for folder in folders:
+        apply(Path(folder), package)
+    sort_tables(root)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
