@@ -9,7 +9,8 @@ STAMP := $(VENV)/.installed
 
 release: validate build wheel
 
-$(STAMP): pyproject.toml constraints.txt
+# datapackage.json carries the version, which the editable install records as package metadata.
+$(STAMP): pyproject.toml constraints.txt datapackage.json
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev]'

@@ -11,7 +11,7 @@ from conftest import REPO, edit_cell, read_rows, write_rows
 
 from kratom_data import diff
 from kratom_data.metadata import VersionError, changelog_releases, citation_version
-from kratom_data.release import ReleaseError, release
+from kratom_data.release import ReleaseError, changelog_draft, release
 from kratom_data.schema import Package
 
 
@@ -133,3 +133,15 @@ def test_release_and_diff_from_the_command_line(repo_copy, tmp_path):
     assert result.returncode == 0 and "| as_of | 2026-11-24 | 2026-11-23 |" in result.stdout
     result = cli("diff", "no-such-tag")
     assert result.returncode == 2 and "Traceback" not in result.stderr
+
+
+def test_changelog_draft_falls_back_to_the_manifest_without_the_previous_tag(package_copy):
+    """A checkout without tags (package_copy has no .git) still drafts added and withdrawn IDs."""
+    header, rows = read_rows(package_copy, "claims")
+    removed = rows[0]["claim_id"]
+    write_rows(package_copy, "claims", header, rows[1:] + [dict(rows[0], claim_id="zzz-new-claim")])
+    draft = changelog_draft(package_copy, "99.0.0")
+    assert f"the {VERSION} manifest (tag v{VERSION} not in this checkout" in draft
+    added, withdrawn = draft.split("### Withdrawn")
+    assert "zzz-new-claim" in added and removed in withdrawn
+    assert "### Changed" not in draft

@@ -43,10 +43,14 @@ def release(root: Path, out: Path, progress=None) -> tuple[Path, str]:
 
 def changelog_draft(root: Path, version: str) -> str:
     """The CHANGELOG section for `version`, from the diff against the previous release's git tag."""
-    earlier = [v for v in releases.manifests(root) if releases.version_key(v) < releases.version_key(version)]
+    manifests = releases.manifests(root)
+    earlier = [v for v in manifests if releases.version_key(v) < releases.version_key(version)]
     new = diff.snapshot(str(root), root)
     if earlier:
-        old = diff.snapshot(f"v{earlier[-1]}", root)
+        try:
+            old = diff.snapshot(f"v{earlier[-1]}", root)
+        except diff.SnapshotError:
+            old = _ids_only(manifests[earlier[-1]], new)
     else:
         old = diff.Snapshot("nothing", new.package, {name: {} for name in new.tables})
     logged = {}
@@ -55,3 +59,14 @@ def changelog_draft(root: Path, version: str) -> str:
             logged.setdefault((record["table"], record["id"]), []).append(record)
     body = diff.as_changelog(diff.diff(old, new), logged)
     return f"## [{version}] - (draft against {old.label}; edit before publishing)\n\n{body}"
+
+
+def _ids_only(manifest: dict, new: diff.Snapshot) -> diff.Snapshot:
+    """The previous release from its manifest when its git tag is absent (e.g. a shallow CI checkout):
+    added and withdrawn IDs are exact; field-level changes need the tag."""
+    tables = {}
+    for name, keys in manifest["ids"].items():
+        key_field = new.package.table(name).primary_key[0] if name in new.package.tables else "id"
+        tables[name] = {key: new.tables.get(name, {}).get(key, {key_field: key}) for key in keys}
+    label = f"the {manifest['version']} manifest (tag v{manifest['version']} not in this checkout, so changed fields are not listed)"
+    return diff.Snapshot(label, new.package, tables)
