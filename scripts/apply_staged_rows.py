@@ -9,12 +9,11 @@ this merges them by primary key so IDs never change, then re-sorts. Run `kratom-
 from __future__ import annotations
 
 import csv
-import io
 import sys
 from pathlib import Path
 
 from kratom_data.schema import Package
-from kratom_data.sorting import sort_tables
+from kratom_data.sorting import sort_tables, write_csv
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -53,11 +52,7 @@ def apply(folder: Path, package: Package) -> None:
                         rows.append(row)
                     changed = True
         if changed:
-            buffer = io.StringIO()
-            writer = csv.DictWriter(buffer, fieldnames=header, lineterminator="\n")
-            writer.writeheader()
-            writer.writerows(rows)
-            path.write_text(buffer.getvalue(), encoding="utf-8", newline="")
+            write_csv(path, header, rows)
             print(f"{name}: {len(rows)} rows")
 
 

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import csv
-import io
 import shutil
 from pathlib import Path
 
 import pytest
+
+from kratom_data.sorting import write_csv
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -29,11 +30,8 @@ def read_rows(root: Path, table: str) -> tuple[list[str], list[dict[str, str]]]:
 
 
 def write_rows(root: Path, table: str, header: list[str], rows: list[dict[str, str]]) -> None:
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=header, lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(rows)
-    (root / "data" / f"{table}.csv").write_text(buffer.getvalue(), encoding="utf-8", newline="")
+    write_csv(root / "data" / f"{table}.csv", header, rows)
+
 
 
 def edit_cell(root: Path, table: str, column: str, value: str, where=None) -> int:

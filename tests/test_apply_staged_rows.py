@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import csv
 import importlib.util
 
 import pytest
 from conftest import REPO, read_rows
+
+from kratom_data.sorting import write_csv
 
 spec = importlib.util.spec_from_file_location("apply_staged_rows", REPO / "scripts" / "apply_staged_rows.py")
 apply_staged_rows = importlib.util.module_from_spec(spec)
@@ -15,10 +16,7 @@ spec.loader.exec_module(apply_staged_rows)
 
 def stage(folder, name, header, rows):
     folder.mkdir(exist_ok=True)
-    with open(folder / f"{name}.csv", "w", encoding="utf-8", newline="") as handle:
-        writer = csv.DictWriter(handle, fieldnames=header, lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(rows)
+    write_csv(folder / f"{name}.csv", header, rows)
 
 
 def test_new_and_updated_rows_are_merged_by_key(package_copy, tmp_path, capsys):

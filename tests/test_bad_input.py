@@ -277,22 +277,17 @@ def test_duplicate_doi(package_copy):
 
 # --- domain layer ------------------------------------------------------------------------------
 
-def test_unknown_country_code(package_copy):
+@pytest.mark.parametrize("code, name, level, parent, rule", [
+    ("XK", "Kosovo", "country", "", "iso-3166-1"),
+    ("US-ZZ", "Nowhere", "subdivision", "US", "iso-3166-2"),
+], ids=["unknown_country_code", "unknown_subdivision_code"])
+def test_unknown_iso_code(package_copy, code, name, level, parent, rule):
     header, rows = read_rows(package_copy, "jurisdictions")
-    rows.append({"jurisdiction_id": "XK", "name": "Kosovo", "level": "country", "parent_id": "", "wikidata_id": ""})
+    rows.append({"jurisdiction_id": code, "name": name, "level": level, "parent_id": parent, "wikidata_id": ""})
     rows.sort(key=lambda r: r["jurisdiction_id"])
     write_rows(package_copy, "jurisdictions", header, rows)
-    line = [r["jurisdiction_id"] for r in rows].index("XK") + 2
-    find(validate(package_copy), "jurisdictions", line, "jurisdiction_id", "iso-3166-1")
-
-
-def test_unknown_subdivision_code(package_copy):
-    header, rows = read_rows(package_copy, "jurisdictions")
-    rows.append({"jurisdiction_id": "US-ZZ", "name": "Nowhere", "level": "subdivision", "parent_id": "US", "wikidata_id": ""})
-    rows.sort(key=lambda r: r["jurisdiction_id"])
-    write_rows(package_copy, "jurisdictions", header, rows)
-    line = [r["jurisdiction_id"] for r in rows].index("US-ZZ") + 2
-    find(validate(package_copy), "jurisdictions", line, "jurisdiction_id", "iso-3166-2")
+    line = [r["jurisdiction_id"] for r in rows].index(code) + 2
+    find(validate(package_copy), "jurisdictions", line, "jurisdiction_id", rule)
 
 
 

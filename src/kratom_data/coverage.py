@@ -6,6 +6,7 @@ from collections import Counter
 from pathlib import Path
 
 from .schema import Package
+from .validate.domain import UNFINDABLE, publication_locator
 from .validate.files import read_table
 
 VERIFIED_TABLES = ("legal_status", "alkaloids", "alkaloid_content", "receptor_activity", "studies")
@@ -24,7 +25,7 @@ TARGETS = (
     ("chemistry rows verified %", lambda f: _share(f, "alkaloids", "alkaloid_content", "receptor_activity"), ">=", 70),
     ("studies", lambda f: f["rows"]["studies"], ">=", 200),
     ("studies verified %", lambda f: _share(f, "studies"), ">=", 80),
-    ("studies without DOI/PMID and without URL + note", lambda f: f["studies_by_identifier"].get("neither, no URL + note", 0), "==", 0),
+    ("studies without DOI/PMID and without URL + note", lambda f: f["studies_by_identifier"].get(UNFINDABLE, 0), "==", 0),
     ("claims", lambda f: f["rows"]["claims"], ">=", 20),
 )
 
@@ -85,17 +86,11 @@ def coverage(root: Path) -> dict:
         "studies_human_vs_preclinical": dict(Counter("human" if r["human"] == "true" else "preclinical" for r in rows["studies"])),
         "outcome_rows_by_domain": dict(Counter(r["domain"] for r in rows["study_outcomes"]).most_common()),
         "studies_with_sleep_outcome": len({r["study_id"] for r in rows["study_outcomes"] if r["domain"] == "sleep"}),
-        "studies_by_identifier": dict(Counter(_identifier(publication.get(r["source_id"], {})) for r in rows["studies"]).most_common()),
+        "studies_by_identifier": dict(Counter(publication_locator(publication.get(r["source_id"], {})) for r in rows["studies"]).most_common()),
         "claims_by_verdict": dict(Counter(r["verdict"] for r in rows["claims"]).most_common()),
     }
     figures["targets"] = targets(figures)
     return figures
-
-
-def _identifier(source: dict) -> str:
-    if source.get("doi") or source.get("pmid"):
-        return "DOI or PMID"
-    return "neither, URL + note" if source.get("url") and source.get("notes") else "neither, no URL + note"
 
 
 def render(figures: dict) -> str:

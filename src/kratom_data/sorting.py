@@ -22,10 +22,15 @@ def sort_tables(root: Path) -> list[str]:
         rows = sorted(text.rows, key=lambda row: sort_key(text, row))
         if rows == text.rows:
             continue
-        buffer = io.StringIO()
-        writer = csv.DictWriter(buffer, fieldnames=text.header, lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(rows)
-        path.write_text(buffer.getvalue(), encoding="utf-8", newline="")
+        write_csv(path, text.header, rows)
         changed.append(name)
     return changed
+
+
+def write_csv(path: Path, header: list[str], rows: list[dict[str, str]]) -> None:
+    """A table in the project's CSV conventions: UTF-8, LF line endings, quoting only where needed."""
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=header, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    path.write_text(buffer.getvalue(), encoding="utf-8", newline="")

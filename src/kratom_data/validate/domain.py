@@ -153,12 +153,22 @@ def check_verification(texts):
     return out
 
 
+UNFINDABLE = "neither, no URL + note"
+
+
+def publication_locator(source: dict) -> str:
+    """How readers find a study's publication: by DOI or PMID, else by the URL read plus a note saying why none."""
+    if source.get("doi") or source.get("pmid"):
+        return "DOI or PMID"
+    return "neither, URL + note" if source.get("url") and source.get("notes") else UNFINDABLE
+
+
 def check_study_rules(texts):
     """Outcome IDs spell study and domain; a study's publication is findable; a claim never rests only on retracted studies."""
     out = []
     study_sources = {row["source_id"] for _, row in _rows(texts, "studies")}
     for line, row in _rows(texts, "sources"):
-        if row["source_id"] in study_sources and not (row["doi"] or row["pmid"]) and not (row["url"] and row["notes"]):
+        if row["source_id"] in study_sources and publication_locator(row) == UNFINDABLE:
             out.append(_p("sources", line, "notes", "study-needs-identifier", row["source_id"], "a study's publication has neither DOI nor PMID, so it needs a URL and a note saying why none is recorded", "add the DOI or PMID you saw on the publication's page, or the URL you read and a note (e.g. conference abstract, not indexed in PubMed)"))
     for line, row in _rows(texts, "study_outcomes"):
         expected = f"{row['study_id']}.{row['domain']}"
