@@ -26,7 +26,7 @@ build: $(STAMP)
 cut-release: $(STAMP)
 	$(BIN)/kratom-data release --out dist
 
-# The wheel ships the Parquet written by `build`.
+# The wheel ships the Parquet and descriptor that `build` wrote into dist/ (pyproject: force-include).
 wheel: build
 	rm -rf dist/python
 	$(BIN)/python -m build --wheel --no-isolation --outdir dist/python . > /dev/null
@@ -53,4 +53,4 @@ dictionary: $(STAMP)
 	$(BIN)/kratom-data dictionary
 
 clean:
-	rm -rf $(VENV) dist .wheelhouse src/kratom_data/data
+	rm -rf $(VENV) dist .wheelhouse

@@ -13,11 +13,11 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="kratom-data", description="Validate, build and inspect the kratom-data package.")
     parser.add_argument("--root", type=Path, default=Path("."), help="folder holding datapackage.json and data/ (default: .)")
     commands = parser.add_subparsers(dest="command", required=True)
-    validate = commands.add_parser("validate", help="check data/ with all three layers; never modifies files")
+    validate = commands.add_parser("validate", help="check data/ with every layer (files, Frictionless, Great Expectations, domain); never modifies files")
     validate.add_argument("--json", action="store_true", help="print a machine-readable report")
-    build = commands.add_parser("build", help="validate, then write the release to --out")
-    build.add_argument("--out", type=Path, default=Path("dist"), help="release folder (default: dist)")
-    build.add_argument("--no-package-data", action="store_true", help="do not refresh the Parquet shipped in the Python package")
+    validate.add_argument("--layers", type=_layers, default=None, help="comma-separated subset of: files,frictionless,great_expectations,domain")
+    build = commands.add_parser("build", help="validate, then write the release (and its validation report) to --out")
+    build.add_argument("--out", type=Path, default=Path("dist"), help="release folder (default: dist); only files a build wrote are ever replaced")
     release = commands.add_parser("release", help="validate, build, and record or reproduce the release manifest")
     release.add_argument("--out", type=Path, default=Path("dist"), help="release folder (default: dist)")
     compare = commands.add_parser("diff", help="rows added, withdrawn and changed between two versions")
@@ -32,7 +32,8 @@ def main(argv: list[str] | None = None) -> int:
     serve.add_argument("--port", type=int, default=8001)
     coverage = commands.add_parser("coverage", help="print coverage figures: researched jurisdictions, verification levels, sources")
     coverage.add_argument("--json", action="store_true", help="print the figures as JSON")
-    commands.add_parser("sort", help="rewrite data/*.csv in primary-key order (the only command that edits data)")
+    commands.add_parser("sort", help="rewrite the tables' CSVs in primary-key order (the only command that edits data)")
+    commands.add_parser("generate", help="write datapackage.json and docs/data-dictionary.md from catalogue/*.toml")
     dictionary = commands.add_parser("dictionary", help="write the data dictionary generated from datapackage.json")
     dictionary.add_argument("--out", type=Path, default=Path("docs/data-dictionary.md"))
     args = parser.parse_args(argv)
@@ -43,10 +44,20 @@ def main(argv: list[str] | None = None) -> int:
         return 2
 
 
-def run_validate(args) -> int:
-    from .validate import validate
+def _layers(text: str) -> tuple[str, ...]:
+    from .validate import LAYERS
 
-    problems = validate(args.root.resolve(), progress=_stage if not args.json else None)
+    chosen = tuple(part.strip() for part in text.split(",") if part.strip())
+    unknown = [layer for layer in chosen if layer not in LAYERS]
+    if unknown or not chosen:
+        raise argparse.ArgumentTypeError(f"unknown layer(s) {', '.join(unknown) or '(none)'}; choose from {','.join(LAYERS)}")
+    return chosen
+
+
+def run_validate(args) -> int:
+    from .validate import LAYERS, validate
+
+    problems = validate(args.root.resolve(), layers=args.layers or LAYERS, progress=_stage if not args.json else None)
     if args.json:
         print(json.dumps({"valid": not problems, "problems": [p.as_dict() for p in problems]}, indent=2, ensure_ascii=False))
     else:
@@ -56,36 +67,45 @@ def run_validate(args) -> int:
 
 def run_build(args) -> int:
     from .build import build
+    from .schema import Package
+    from .validate import run
 
-    return _validated_then(args, "build", lambda root, out: f"built {len(build(root, out, package_data=not args.no_package_data, progress=_track))} files into {out}")
+    def step(root, out):
+        outcome = run(root, progress=_stage)
+        if outcome.problems:
+            _print_problems(outcome.problems)
+            raise StepError("fix the problems above first")
+        report = outcome.report(Package.read(root / "datapackage.json").version)
+        return f"built {len(build(root, out, report=report, progress=_track))} files into {out}"
+
+    return _stopping_cleanly(args, "build", step)
 
 
 def run_release(args) -> int:
     from .release import release
 
-    def cut(root, out):
+    def step(root, out):
         _, outcome = release(root, out, progress=_track)
         return f"{outcome}\nchangelog draft: {out / 'CHANGES.md'}"
 
-    return _validated_then(args, "release", cut)
+    return _stopping_cleanly(args, "release", step)
 
 
-def _validated_then(args, step: str, action) -> int:
-    """Validate first; only clean data is built or released. Version mismatches stop with a message."""
+class StepError(ValueError):
+    """A step that stopped for a reason already explained to the user."""
+
+
+def _stopping_cleanly(args, step: str, action) -> int:
+    """Run a step that writes into --out; a refusal (invalid data, version mismatch, someone else's files) is a message."""
     from .metadata import VersionError
+    from .outputs import OutputError
     from .release import ReleaseError
-    from .validate import validate
 
     root = args.root.resolve()
-    problems = validate(root, progress=_stage)
-    if problems:
-        _print_problems(problems)
-        print(f"{step} stopped: fix the problems above first", file=sys.stderr)
-        return 1
     out = args.out if args.out.is_absolute() else root / args.out
     try:
         print(action(root, out))
-    except (ReleaseError, VersionError) as error:
+    except (ReleaseError, VersionError, OutputError, StepError) as error:
         print(f"{step} stopped: {error}", file=sys.stderr)
         return 1
     return 0
@@ -107,12 +127,20 @@ def run_diff(args) -> int:
 
 
 def run_site(args) -> int:
+    from .outputs import OutputError
     from .site import build_site
 
     root = args.root.resolve()
     out = args.out if args.out.is_absolute() else root / args.out
     release = args.release if args.release.is_absolute() else root / args.release
-    files = build_site(root, out, release if release.exists() else None)
+    if not (release / "datapackage.json").exists():
+        print(f"site: no release in {release}; build one first (kratom-data build --out {args.release})", file=sys.stderr)
+        return 1
+    try:
+        files = build_site(root, out, release)
+    except OutputError as error:
+        print(f"site stopped: {error}", file=sys.stderr)
+        return 1
     print(f"wrote {len(files)} files; open {out / 'index.html'}")
     return 0
 
@@ -148,6 +176,23 @@ def run_sort(args) -> int:
     return 0
 
 
+def run_generate(args) -> int:
+    from . import catalogue
+    from .dictionary import write_dictionary
+    from .schema import Package
+
+    root = args.root.resolve()
+    try:
+        path = catalogue.write(root)
+    except (catalogue.CatalogueError, OSError, ValueError) as error:
+        print(f"generate stopped: {error}", file=sys.stderr)
+        return 1
+    out = root / "docs" / "data-dictionary.md"
+    write_dictionary(Package.read(path), out)
+    print(f"wrote {path} and {out}")
+    return 0
+
+
 def run_dictionary(args) -> int:
     from .dictionary import write_dictionary
     from .schema import Package
@@ -165,7 +210,7 @@ def _print_problems(problems) -> None:
         by_table = Counter(p.table for p in problems)
         print(f"\n{len(problems)} problem(s): " + ", ".join(f"{t} {n}" for t, n in sorted(by_table.items())))
     else:
-        print("valid: every table passed files, Frictionless, Great Expectations and domain checks")
+        print("valid: every table passed the files, Frictionless, Great Expectations and domain checks")
 
 
 def _stage(name: str) -> None:
@@ -180,7 +225,7 @@ def _track(items, description):
     return track(items, description=f"building {description}", transient=True)
 
 
-COMMANDS = {"validate": run_validate, "build": run_build, "release": run_release, "diff": run_diff, "site": run_site, "serve": run_serve, "coverage": run_coverage, "sort": run_sort, "dictionary": run_dictionary}
+COMMANDS = {"validate": run_validate, "build": run_build, "release": run_release, "diff": run_diff, "site": run_site, "serve": run_serve, "coverage": run_coverage, "sort": run_sort, "generate": run_generate, "dictionary": run_dictionary}
 
 if __name__ == "__main__":
     sys.exit(main())

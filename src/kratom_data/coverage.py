@@ -7,13 +7,10 @@ from pathlib import Path
 
 from .schema import Package
 from .validate.domain import UNFINDABLE, publication_locator
-from .validate.files import read_table
-
-VERIFIED_TABLES = ("legal_status", "alkaloids", "alkaloid_content", "receptor_activity", "studies")
 
 # The curation goals from the project's issues: (figure, what it measures, comparison, goal).
 TARGETS = (
-    ("countries researched", lambda f: int(f["jurisdictions_researched"]["country"].split("/")[0]), ">=", 100),
+    ("countries researched", lambda f: f["countries_researched"], ">=", 100),
     ("US states, DC, territories researched", lambda f: f["us_states_dc_territories_researched"], "==", "56/56"),
     ("legal_status verified %", lambda f: _share(f, "legal_status"), ">=", 70),
     ("legal_status rows resting only on advocacy pages", lambda f: f["rows_resting_only_on_advocacy_pages"]["legal_status"], "==", 0),
@@ -31,9 +28,8 @@ TARGETS = (
 
 
 def _share(figures: dict, *tables: str) -> float:
-    counts = [figures["verification"][t] for t in tables]
-    total = sum(sum(c.values()) for c in counts)
-    return round(100 * sum(c.get("verified", 0) for c in counts) / total, 1) if total else 0.0
+    total = sum(figures["rows"][t] for t in tables)
+    return round(100 * sum(figures["verified_rows"][t] for t in tables) / total, 1) if total else 0.0
 
 
 def targets(figures: dict) -> list[dict]:
@@ -46,46 +42,48 @@ def targets(figures: dict) -> list[dict]:
     ]
 
 
-def _rows(package: Package, name: str) -> list[dict[str, str]]:
-    text, _ = read_table(package.csv_path(name), package.table(name))
-    return text.rows
-
-
 def coverage(root: Path) -> dict:
     package = Package.read(root / "datapackage.json")
-    rows = {name: _rows(package, name) for name in package.tables}
+    rows = {name: package.rows(name) for name in package.tables}
+    level = package.table("jurisdictions").vocabulary("level")
+    advocacy = package.table("sources").vocabulary("source_type").advocacy
+    sleep = package.table("study_outcomes").vocabulary("domain").sleep
+    checked = package.tables_with("verification")
+    cites = {name: package.table(name).field("source_ids") for name in package.tables_with("source_ids")}
     source_type = {r["source_id"]: r["source_type"] for r in rows["sources"]}
     researched = {r["jurisdiction_id"] for r in rows["legal_status"]}
     levels = Counter(r["level"] for r in rows["jurisdictions"])
     researched_levels = Counter(r["level"] for r in rows["jurisdictions"] if r["jurisdiction_id"] in researched)
-    us = [r["jurisdiction_id"] for r in rows["jurisdictions"] if r["parent_id"] == "US" and r["level"] == "subdivision"]
-    cited = lambda r: [s for s in r.get("source_ids", "").split(";") if s]  # noqa: E731
-    legal_sources = Counter(source_type.get(s, "?") for r in rows["legal_status"] for s in cited(r))
+    us = [r["jurisdiction_id"] for r in rows["jurisdictions"] if r["parent_id"] == "US" and r["level"] == level.subdivision]
+    cited = lambda name, r: cites[name].items(r["source_ids"])  # noqa: E731
+    legal_sources = Counter(source_type.get(s, "?") for r in rows["legal_status"] for s in cited("legal_status", r))
     advocacy_only = {
-        name: sum(1 for r in rows[name] if cited(r) and all(source_type.get(s) == "advocacy" for s in cited(r)))
-        for name in ("legal_status", "alkaloids", "alkaloid_content", "receptor_activity")
+        name: sum(1 for r in rows[name] if cited(name, r) and all(source_type.get(s) == advocacy for s in cited(name, r)))
+        for name in cites if name in checked
     }
     full_ids = ("smiles", "inchikey", "cas", "pubchem_cid")
     publication = {r["source_id"]: r for r in rows["sources"]}
     figures = {
         "version": package.version,
         "rows": {name: len(table_rows) for name, table_rows in rows.items()},
-        "verification": {name: dict(Counter(r["verification"] for r in rows[name])) for name in VERIFIED_TABLES},
-        "jurisdictions_researched": {level: f"{researched_levels[level]}/{count}" for level, count in sorted(levels.items())},
+        "verification": {name: dict(Counter(r["verification"] for r in rows[name])) for name in checked},
+        "verified_rows": {name: sum(r["verification"] == package.table(name).vocabulary("verification").verified for r in rows[name]) for name in checked},
+        "jurisdictions_researched": {kind: f"{researched_levels[kind]}/{count}" for kind, count in sorted(levels.items())},
+        "countries_researched": researched_levels[level.country],
         "us_states_dc_territories_researched": f"{sum(1 for j in us if j in researched)}/{len(us)}",
         "legal_status_citations_by_source_type": dict(legal_sources.most_common()),
         "rows_resting_only_on_advocacy_pages": advocacy_only,
         "alkaloids_with_full_identifiers": sum(1 for r in rows["alkaloids"] if all(r[c] for c in full_ids)),
         "alkaloids_with_structure": sum(1 for r in rows["alkaloids"] if r["smiles"]),
         "measurements_by_material": dict(Counter(r["material"] for r in rows["alkaloid_content"])),
-        "measurements_by_source": dict(Counter(s for r in rows["alkaloid_content"] for s in cited(r)).most_common()),
-        "measurement_sources": len({s for r in rows["alkaloid_content"] for s in cited(r)}),
+        "measurements_by_source": dict(Counter(s for r in rows["alkaloid_content"] for s in cited("alkaloid_content", r)).most_common()),
+        "measurement_sources": len({s for r in rows["alkaloid_content"] for s in cited("alkaloid_content", r)}),
         "activity_values_by_target": dict(Counter(r["target"] for r in rows["receptor_activity"]).most_common()),
-        "activity_sources": len({s for r in rows["receptor_activity"] for s in cited(r)}),
+        "activity_sources": len({s for r in rows["receptor_activity"] for s in cited("receptor_activity", r)}),
         "studies_by_design": dict(Counter(r["design"] for r in rows["studies"]).most_common()),
         "studies_human_vs_preclinical": dict(Counter("human" if r["human"] == "true" else "preclinical" for r in rows["studies"])),
         "outcome_rows_by_domain": dict(Counter(r["domain"] for r in rows["study_outcomes"]).most_common()),
-        "studies_with_sleep_outcome": len({r["study_id"] for r in rows["study_outcomes"] if r["domain"] == "sleep"}),
+        "studies_with_sleep_outcome": len({r["study_id"] for r in rows["study_outcomes"] if r["domain"] == sleep}),
         "studies_by_identifier": dict(Counter(publication_locator(publication.get(r["source_id"], {})) for r in rows["studies"]).most_common()),
         "claims_by_verdict": dict(Counter(r["verdict"] for r in rows["claims"]).most_common()),
     }

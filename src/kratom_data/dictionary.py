@@ -18,7 +18,7 @@ def rules(field: Field) -> str:
         parts.append("one of: " + ", ".join(f"`{v}`" for v in field.enum))
     if "pattern" in constraints:
         parts.append(f"pattern `{constraints['pattern']}`")
-    for key, word in (("minimum", "min"), ("maximum", "max"), ("maxLength", "max length")):
+    for key, word in (("minimum", "at least"), ("maximum", "at most"), ("minLength", "min length"), ("maxLength", "max length")):
         if key in constraints:
             parts.append(f"{word} {constraints[key]}")
     if field.item_references:

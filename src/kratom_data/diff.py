@@ -5,8 +5,6 @@ A version is a release folder (with csv/), a source tree (with data/), or a git 
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import subprocess
 from dataclasses import dataclass, field
@@ -36,34 +34,24 @@ class TableDiff:
         return not (self.added or self.withdrawn or self.changed)
 
 
-def _rows(text: str, key: str) -> dict[str, dict[str, str]]:
-    return {row[key]: row for row in csv.DictReader(io.StringIO(text, newline=""))}
-
-
 def snapshot(spec: str, repo: Path) -> Snapshot:
-    """Read a version given as a folder or a git revision of `repo`."""
+    """Read a version given as a folder (a source tree or a built release) or a git revision of `repo`."""
     path = Path(spec)
     if path.is_dir():
-        folder = path / "csv" if (path / "csv").is_dir() else path / "data"
         if not (path / "datapackage.json").exists():
             raise SnapshotError(f"{spec}: no datapackage.json in that folder")
         package = Package.read(path / "datapackage.json")
-        read = lambda name: (folder / f"{name}.csv").read_text(encoding="utf-8") if (folder / f"{name}.csv").exists() else None  # noqa: E731
     else:
         descriptor = _git_show(repo, spec, "datapackage.json")
         if descriptor is None:
             raise SnapshotError(f"{spec}: neither a folder nor a git revision with datapackage.json")
-        package = Package(json.loads(descriptor), repo)
-        read = lambda name: _git_show(repo, spec, f"data/{name}.csv")  # noqa: E731
-    tables = {}
-    for name, table in package.tables.items():
-        text = read(name)
-        tables[name] = _rows(text, table.primary_key[0]) if text is not None else {}
+        package = Package(json.loads(descriptor), repo, opener=lambda relative: _git_show(repo, spec, relative))
+    tables = {name: {table.key(row): row for row in package.rows(name)} for name, table in package.tables.items()}
     return Snapshot(spec, package, tables)
 
 
-def _git_show(repo: Path, revision: str, path: str) -> str | None:
-    result = subprocess.run(["git", "-C", str(repo), "show", f"{revision}:{path}"], capture_output=True, text=True)
+def _git_show(repo: Path, revision: str, path: str) -> bytes | None:
+    result = subprocess.run(["git", "-C", str(repo), "show", f"{revision}:{path}"], capture_output=True)
     return result.stdout if result.returncode == 0 else None
 
 

@@ -1,10 +1,13 @@
-"""The analyst's API: typed DataFrames from the Parquet shipped in the package, offline.
+"""The analyst's API: typed DataFrames from the Parquet of a release, offline.
 
-Imports only pandas and pyarrow (never Frictionless or Great Expectations), so loading stays fast.
+The installed package ships one release (`kratom_data/data`); `KRATOM_DATA_RELEASE` or the
+`release` argument points at another built release folder (e.g. `dist`). Imports only pandas and
+pyarrow (never Frictionless or Great Expectations), so loading stays fast.
 """
 
 from __future__ import annotations
 
+import os
 from functools import lru_cache
 from pathlib import Path
 
@@ -12,15 +15,10 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from .schema import Package, Table
+from .schema import KINDS, Package, Table
 
-DATA = Path(__file__).parent / "data"
-NULLABLE = {
-    pa.int64(): pd.Int64Dtype(),
-    pa.float64(): pd.Float64Dtype(),
-    pa.bool_(): pd.BooleanDtype(),
-    pa.string(): pd.StringDtype(),
-}
+SHIPPED = Path(__file__).parent / "data"
+NULLABLE = {kind.arrow: kind.pandas for kind in KINDS.values() if kind.pandas is not None}
 
 
 def _pandas_type(arrow_type: pa.DataType):
@@ -28,23 +26,34 @@ def _pandas_type(arrow_type: pa.DataType):
     return pd.ArrowDtype(arrow_type) if pa.types.is_list(arrow_type) else NULLABLE.get(arrow_type)
 
 
-@lru_cache(maxsize=1)
-def package() -> Package:
-    path = DATA / "datapackage.json"
-    if not path.exists():
-        raise FileNotFoundError(f"no data in {DATA}: this is a source checkout; run `kratom-data build` first")
-    return Package.read(path)
+def release_folder(release: Path | str | None = None) -> Path:
+    """The release to read: the argument, else $KRATOM_DATA_RELEASE, else the one shipped in the package."""
+    folder = Path(release or os.environ.get("KRATOM_DATA_RELEASE") or SHIPPED)
+    if not (folder / "datapackage.json").exists():
+        raise FileNotFoundError(
+            f"no release in {folder}: install the package (pip install kratom-data), or build one "
+            "(kratom-data build --out dist) and pass release='dist' or set KRATOM_DATA_RELEASE=dist")
+    return folder
 
 
-def tables() -> list[str]:
+@lru_cache(maxsize=8)
+def _package(folder: Path) -> Package:
+    return Package.read(folder / "datapackage.json")
+
+
+def package(release: Path | str | None = None) -> Package:
+    return _package(release_folder(release).resolve())
+
+
+def tables(release: Path | str | None = None) -> list[str]:
     """Names of the tables, in dependency order."""
-    return list(package().tables)
+    return list(package(release).tables)
 
 
-def load(name: str) -> pd.DataFrame:
+def load(name: str, release: Path | str | None = None) -> pd.DataFrame:
     """One table as a typed DataFrame: dates datetime64, integers Int64, booleans boolean, enums categorical, lists lists."""
-    table = package().table(name)
-    return typed_frame(table, pq.read_table(DATA / f"{name}.parquet"))
+    table = package(release).table(name)
+    return typed_frame(table, pq.read_table(release_folder(release) / "parquet" / f"{name}.parquet"))
 
 
 def typed_frame(table: Table, arrow: pa.Table) -> pd.DataFrame:
@@ -58,23 +67,24 @@ def typed_frame(table: Table, arrow: pa.Table) -> pd.DataFrame:
     return frame
 
 
-def status_on(date) -> pd.DataFrame:
+def status_on(date, release: Path | str | None = None) -> pd.DataFrame:
     """The legal position of every jurisdiction x substance on `date` (periods are [valid_from, valid_to))."""
     day = pd.Timestamp(date)
-    frame = load("legal_status")
+    frame = load("legal_status", release)
     started = frame["valid_from"].isna() | (frame["valid_from"] <= day)
     not_ended = frame["valid_to"].isna() | (frame["valid_to"] > day)
     return frame[started & not_ended].reset_index(drop=True)
 
 
-def connect():
-    """A DuckDB connection with every table as a view over the shipped Parquet (needs the `sql` extra)."""
+def connect(release: Path | str | None = None):
+    """A DuckDB connection with every table as a view over the release's Parquet (needs the `sql` extra)."""
     try:
         import duckdb
     except ImportError as error:
         raise ImportError("connect() needs DuckDB: pip install 'kratom-data[sql]'") from error
     connection = duckdb.connect()
-    for name in tables():
-        path = (DATA / f"{name}.parquet").as_posix().replace("'", "''")
+    folder = release_folder(release)
+    for name in tables(release):
+        path = (folder / "parquet" / f"{name}.parquet").as_posix().replace("'", "''")
         connection.execute(f"CREATE VIEW \"{name}\" AS SELECT * FROM read_parquet('{path}')")
     return connection

@@ -54,16 +54,16 @@ def schema_org(package: Package, date: str, files: list[str]) -> dict:
         "description": descriptor.get("description", ""),
         "version": package.version,
         "datePublished": date,
-        "license": "https://creativecommons.org/licenses/by/4.0/",
+        "license": package.licence["path"],
         "keywords": descriptor.get("keywords", []),
-        "creator": {"@type": "Organization", "name": "kratom-data contributors"},
+        "creator": {"@type": "Organization", "name": package.authors},
         "isAccessibleForFree": True,
         "variableMeasured": [f"{t.name}.{f.name}" for t in package.tables.values() for f in t.fields],
         "distribution": [
             {"@type": "DataDownload", "contentUrl": name, "encodingFormat": FORMATS.get(Path(name).suffix, "application/octet-stream")}
             for name in files
         ],
-        "citation": f"kratom-data contributors ({date[:4]}). kratom-data, version {package.version} [data set]. CC BY 4.0.",
+        "citation": package.citation(date),
     }
 
 
@@ -73,8 +73,8 @@ def datasette_metadata(package: Package) -> dict:
     return {
         "title": descriptor.get("title", descriptor["name"]),
         "description": f"{descriptor.get('description', '')} Version {package.version}. Not legal or medical advice.",
-        "license": "CC BY 4.0",
-        "license_url": "https://creativecommons.org/licenses/by/4.0/",
+        "license": package.licence["name"],
+        "license_url": package.licence["path"],
         "source": "kratom-data: every row cites its own sources (see the sources table)",
         "databases": {
             "kratom-data": {

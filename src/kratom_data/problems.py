@@ -17,9 +17,10 @@ class Problem:
     message: str
     fix: str
     layer: str  # files, frictionless, great_expectations, domain
+    file: str | None = None  # the file, relative to the package root; set from the table's path by `validate`
 
     def location(self) -> str:
-        where = {"datapackage": "datapackage.json", "releases": "releases/"}.get(self.table, f"data/{self.table}.csv")
+        where = self.file or {"datapackage": "datapackage.json"}.get(self.table, f"data/{self.table}.csv")
         if self.line:
             where += f":{self.line}"
         if self.column:

@@ -1,14 +1,15 @@
-"""Cut a release: build, then record (or reproduce) its manifest and draft its CHANGELOG section."""
+"""Cut a release: validate, build with the validation report, then record (or reproduce) its
+manifest and draft its CHANGELOG section."""
 
 from __future__ import annotations
 
-import csv
 import json
 from pathlib import Path
 
 from . import diff, releases
 from .build import build
 from .metadata import release_date
+from .outputs import OutputFolder
 from .schema import Package
 
 
@@ -18,27 +19,33 @@ class ReleaseError(ValueError):
 
 def release(root: Path, out: Path, progress=None) -> tuple[Path, str]:
     """Build into `out`; write releases/<version>/manifest.json, or check a rebuild matches it byte for byte."""
+    from .validate import run
+
     package = Package.read(root / "datapackage.json")
     date = release_date(root, package)
-    build(root, out, progress=progress)
-    ids = {}
-    for name, table in package.tables.items():
-        with open(out / "csv" / f"{name}.csv", encoding="utf-8", newline="") as handle:
-            ids[name] = [row[table.primary_key[0]] for row in csv.DictReader(handle)]
+    outcome = run(root)
+    if outcome.problems:
+        raise ReleaseError(f"the data has {len(outcome.problems)} problem(s): run `kratom-data validate` and fix them first")
+    build(root, out, report=outcome.report(package.version), progress=progress)
+    built = Package.read(out / "datapackage.json")
+    ids = {name: [table.key(row) for row in built.rows(name)] for name, table in built.tables.items()}
     manifest = releases.make_manifest(package.version, date, out, ids)
     path = root / "releases" / package.version / "manifest.json"
     if path.exists():
         recorded = json.loads(path.read_text(encoding="utf-8"))
         if recorded != manifest:
             changed = sorted(f for f in set(recorded["files"]) | set(manifest["files"]) if recorded["files"].get(f) != manifest["files"].get(f))
-            raise ReleaseError(f"{package.version} was already released with different content ({', '.join(changed)}): bump the version in datapackage.json, CHANGELOG.md and CITATION.cff")
-        outcome = f"release {package.version} reproduced: every file matches {path.relative_to(root)}"
+            raise ReleaseError(f"{package.version} was already released with different content ({', '.join(changed)}): bump the version in catalogue/package.toml (then `kratom-data generate`), CHANGELOG.md and CITATION.cff")
+        outcome_text = f"release {package.version} reproduced: every file matches {path.relative_to(root)}"
     else:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-        outcome = f"release {package.version} recorded in {path.relative_to(root)}"
+        outcome_text = f"release {package.version} recorded in {path.relative_to(root)}"
+    notes = OutputFolder(out, "release")
+    notes.clear(["CHANGES.md"])
     (out / "CHANGES.md").write_text(changelog_draft(root, package.version), encoding="utf-8")
-    return path, outcome
+    notes.record([out / "CHANGES.md"])
+    return path, outcome_text
 
 
 def changelog_draft(root: Path, version: str) -> str:
@@ -54,7 +61,7 @@ def changelog_draft(root: Path, version: str) -> str:
     else:
         old = diff.Snapshot("nothing", new.package, {name: {} for name in new.tables})
     logged = {}
-    for record in releases.corrections(root):
+    for record in new.package.rows("corrections"):
         if record["version"] == version:
             logged.setdefault((record["table"], record["id"]), []).append(record)
     body = diff.as_changelog(diff.diff(old, new), logged)
@@ -64,9 +71,6 @@ def changelog_draft(root: Path, version: str) -> str:
 def _ids_only(manifest: dict, new: diff.Snapshot) -> diff.Snapshot:
     """The previous release from its manifest when its git tag is absent (e.g. a shallow CI checkout):
     added and withdrawn IDs are exact; field-level changes need the tag."""
-    tables = {}
-    for name, keys in manifest["ids"].items():
-        key_field = new.package.table(name).primary_key[0] if name in new.package.tables else "id"
-        tables[name] = {key: new.tables.get(name, {}).get(key, {key_field: key}) for key in keys}
+    tables = {name: {key: new.tables.get(name, {}).get(key, {"id": key}) for key in keys} for name, keys in manifest["ids"].items()}
     label = f"the {manifest['version']} manifest (tag v{manifest['version']} not in this checkout, so changed fields are not listed)"
     return diff.Snapshot(label, new.package, tables)

@@ -7,22 +7,21 @@ import io
 from pathlib import Path
 
 from .schema import Package
-from .validate.files import read_table, sort_key
+from .validate.files import sort_key
 
 
 def sort_tables(root: Path) -> list[str]:
     """Sort every readable table; returns the names of the tables that changed."""
     package = Package.read(root / "datapackage.json")
     changed = []
-    for name, table in package.tables.items():
-        path = package.csv_path(name)
-        text, _ = read_table(path, table)
+    for name in package.tables:
+        text, _ = package.text(name)
         if not text.readable:
             continue
         rows = sorted(text.rows, key=lambda row: sort_key(text, row))
         if rows == text.rows:
             continue
-        write_csv(path, text.header, rows)
+        write_csv(package.csv_path(name), text.header, rows)
         changed.append(name)
     return changed
 

@@ -19,17 +19,18 @@ def write_workbook(package: Package, tables: dict[str, pa.Table], path: Path, re
 
     when = dt.datetime.fromisoformat(release_date)
     workbook = xlsxwriter.Workbook(path, {"strings_to_formulas": False, "strings_to_urls": False, "default_date_format": "yyyy-mm-dd"})
-    workbook.set_properties({"title": package.descriptor.get("title", ""), "author": "kratom-data contributors", "created": when,
-                             "comments": f"kratom-data {package.version}, CC BY 4.0"})
+    workbook.set_properties({"title": package.descriptor.get("title", ""), "author": package.authors, "created": when,
+                             "comments": package.citation(release_date)})
     workbook.set_custom_property("kratom_data.version", package.version)
     bold = workbook.add_format({"bold": True})
     readme = workbook.add_worksheet("README")
     lines = [
         package.descriptor.get("title", ""),
-        f"Version {package.version}, released {release_date}. Licence: CC BY 4.0 (cite the release).",
+        f"Version {package.version}, released {release_date}. Licence: {package.licence['title']} (cite the release).",
+        f"Cite as: {package.citation(release_date)}",
         package.descriptor.get("description", ""),
         "Not legal or medical advice. Every row cites sources in the sources sheet; `verification` says how far it was checked.",
-        "Lists inside a cell are separated by ';'. Empty cell = not known or not applicable.",
+        f"Lists inside a cell are separated by '{package.list_delimiter}' (as in the CSV). Empty cell = not known or not applicable.",
         "",
         "Sheet / table, rows, description:",
     ]
@@ -44,22 +45,8 @@ def write_workbook(package: Package, tables: dict[str, pa.Table], path: Path, re
             sheet.write_comment(0, column, field.description)
         for row, record in enumerate(tables[name].to_pylist(), start=1):
             for column, field in enumerate(table.fields):
-                _write(sheet, row, column, field.type, record[field.name])
+                field.write_xlsx(sheet, row, column, record[field.name])
         sheet.freeze_panes(1, 0)
         sheet.autofilter(0, 0, max(tables[name].num_rows, 1), len(table.fields) - 1)
     workbook.close()
 
-
-def _write(sheet, row: int, column: int, kind: str, value) -> None:
-    if value is None or value == []:
-        return
-    if kind == "list":
-        sheet.write_string(row, column, ";".join(value))
-    elif kind == "date":
-        sheet.write_datetime(row, column, dt.datetime.combine(value, dt.time()))
-    elif kind == "boolean":
-        sheet.write_boolean(row, column, value)
-    elif kind in ("integer", "number"):
-        sheet.write_number(row, column, value)
-    else:
-        sheet.write_string(row, column, value)  # always a string: no formula is ever evaluated

@@ -10,7 +10,6 @@ import csv
 import io
 import unicodedata
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from ..problems import Problem
 from ..schema import Table
@@ -41,13 +40,12 @@ def _problem(table: str, rule: str, message: str, fix: str, line=None, column=No
     return Problem(table, line, column, rule, value, message, fix, "files")
 
 
-def read_table(path: Path, table: Table) -> tuple[TableText, list[Problem]]:
-    """Decode and parse one CSV, reporting every file-level defect with its line."""
+def parse_table(raw: bytes | None, table: Table) -> tuple[TableText, list[Problem]]:
+    """Decode and parse one CSV (None = no file), reporting every file-level defect with its line."""
     name = table.name
     text = TableText(table)
-    if not path.exists():
-        return text, [_problem(name, "missing-file", f"{path.name} does not exist", "restore the file (every table in datapackage.json needs its CSV)")]
-    raw = path.read_bytes()
+    if raw is None:
+        return text, [_problem(name, "missing-file", f"{table.path} does not exist", "restore the file (every table in datapackage.json needs its CSV)")]
     problems: list[Problem] = []
     if not raw.strip():
         return text, [_problem(name, "empty-file", "the file is empty", "restore the header row and the data (git checkout the file)", line=1)]
@@ -142,6 +140,7 @@ def _check_sorted(text: TableText) -> list[Problem]:
     keys = [sort_key(text, row) for row in text.rows]
     for index in range(1, len(keys)):
         if keys[index] < keys[index - 1]:
-            column = text.table.primary_key[0]
-            return [_problem(text.table.name, "sort-order", f"rows are not sorted by primary key: {keys[index][0]!r} comes after {keys[index - 1][0]!r}", SORT_FIX, text.lines[index], column, keys[index][0])]
+            key, previous = text.table.key(text.rows[index]), text.table.key(text.rows[index - 1])
+            column = ",".join(text.table.primary_key)
+            return [_problem(text.table.name, "sort-order", f"rows are not sorted by primary key: {key!r} comes after {previous!r}", SORT_FIX, text.lines[index], column, key)]
     return []

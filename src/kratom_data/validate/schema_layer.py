@@ -20,7 +20,7 @@ FIXES = {
 }
 
 
-def check(package: Package, texts: dict[str, TableText]) -> list[Problem]:
+def check(package: Package, texts: dict[str, TableText]) -> tuple[list[Problem], list[dict]]:
     """Validate the readable tables; tables with fatal file problems are left to the files layer."""
     from frictionless import Package as FlPackage
 
@@ -35,14 +35,16 @@ def check(package: Package, texts: dict[str, TableText]) -> list[Problem]:
         fl_package = FlPackage(descriptor, basepath=str(package.root))
         report = fl_package.validate()
     except Exception as error:  # a broken descriptor must be reported, never raised
-        return [Problem("datapackage", None, None, "descriptor-error", None, f"Frictionless cannot read datapackage.json: {error}", "fix datapackage.json (it must be a valid Data Package)", "frictionless")]
+        return [Problem("datapackage", None, None, "descriptor-error", None, f"Frictionless cannot read datapackage.json: {error}", "fix catalogue/*.toml and run `kratom-data generate` (it must give a valid Data Package)", "frictionless")], []
+    checks = []
     for task in report.tasks:
         text = texts[task.name]
-        for error in task.errors:
-            problems.append(_to_problem(task.name, text, error))
+        found = [_to_problem(task.name, text, error) for error in task.errors]
+        problems += found
+        checks.append({"layer": "frictionless", "table": task.name, "check": "table schema", "rows": len(text.rows), "problems": len(found)})
     for error in report.errors:
-        problems.append(Problem("datapackage", None, None, error.type, None, error.note or error.message, "fix datapackage.json", "frictionless"))
-    return problems
+        problems.append(Problem("datapackage", None, None, error.type, None, error.note or error.message, "fix catalogue/*.toml and run `kratom-data generate`", "frictionless"))
+    return problems, checks
 
 
 def _to_problem(table: str, text: TableText, error) -> Problem:
