@@ -28,8 +28,7 @@ def apply(folder: Path, package: Package) -> None:
     for name, table in package.tables.items():
         path = package.csv_path(name)
         header, rows = read(path)
-        key = table.primary_key[0]
-        index = {row[key]: i for i, row in enumerate(rows)}
+        index = {table.key(row): i for i, row in enumerate(rows)}
         changed = False
         for suffix in ("", "_updates"):
             staged = folder / f"{name}{suffix}.csv"
@@ -40,15 +39,16 @@ def apply(folder: Path, package: Package) -> None:
                 sys.exit(f"{staged}: unknown columns {sorted(unknown)}; use the header of {path.name}")
             for row in staged_rows:
                 row = {column: (row.get(column) or "").strip() for column in header}
-                if row[key] in index and suffix == "":
-                    print(f"{staged.name}: {row[key]} already exists; stage it in {name}_updates.csv to replace it")
-                elif row[key] not in index and suffix == "_updates":
-                    print(f"{staged.name}: {row[key]} does not exist; stage new rows in {name}.csv")
+                key = table.key(row)
+                if key in index and suffix == "":
+                    print(f"{staged.name}: {key} already exists; stage it in {name}_updates.csv to replace it")
+                elif key not in index and suffix == "_updates":
+                    print(f"{staged.name}: {key} does not exist; stage new rows in {name}.csv")
                 else:
-                    if row[key] in index:
-                        rows[index[row[key]]] = row
+                    if key in index:
+                        rows[index[key]] = row
                     else:
-                        index[row[key]] = len(rows)
+                        index[key] = len(rows)
                         rows.append(row)
                     changed = True
         if changed:

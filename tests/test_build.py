@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
+from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
@@ -16,16 +17,60 @@ from kratom_data.schema import Package
 PACKAGE = Package.read(REPO / "datapackage.json")
 
 
-@pytest.fixture(scope="module")
-def release(tmp_path_factory):
-    out = tmp_path_factory.mktemp("release")
-    build(REPO, out, package_data=False)
-    return out
+@pytest.fixture
+def release(release_dir):
+    return release_dir
+
+
+def _tree(folder: Path) -> dict[str, str]:
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.rglob("*")) if p.is_file() and "__pycache__" not in p.parts}
 
 
 def test_two_builds_are_byte_identical(release, tmp_path):
-    build(REPO, tmp_path / "again", package_data=False)
+    report = json.loads((release / "validation-report.json").read_text())
+    build(REPO, tmp_path / "again", report=report)
     assert (tmp_path / "again" / "SHA256SUMS").read_text() == (release / "SHA256SUMS").read_text()
+
+
+def test_build_writes_nothing_outside_its_output_folder(tmp_path):
+    """The source tree (src/, data/, the descriptor) is byte-for-byte the same after a build."""
+    watched = {name: _tree(REPO / name) for name in ("src", "data", "catalogue", "releases")}
+    build(REPO, tmp_path / "out")
+    assert {name: _tree(REPO / name) for name in watched} == watched
+    assert not (REPO / "src" / "kratom_data" / "data").exists()
+
+
+def test_build_keeps_files_it_did_not_write(tmp_path):
+    out = tmp_path / "dist"
+    (out / "site").mkdir(parents=True)
+    (out / "notes.txt").write_text("mine")
+    (out / "site" / "index.html").write_text("another tool's page")
+    build(REPO, out)
+    build(REPO, out)  # a rebuild replaces only its own files
+    assert (out / "notes.txt").read_text() == "mine" and (out / "site" / "index.html").read_text() == "another tool's page"
+    assert "notes.txt" not in (out / "SHA256SUMS").read_text()
+
+
+def test_build_refuses_to_overwrite_a_file_it_did_not_write(tmp_path):
+    from kratom_data.outputs import OutputError
+
+    out = tmp_path / "mine"
+    (out / "csv").mkdir(parents=True)
+    (out / "csv" / "claims.csv").write_text("my own table")
+    with pytest.raises(OutputError, match=r"did not write \(csv/claims.csv\)"):
+        build(REPO, out)
+    assert (out / "csv" / "claims.csv").read_text() == "my own table"
+    assert sorted(p.name for p in out.rglob("*")) == ["claims.csv", "csv"]
+
+
+def test_validation_report_is_a_release_asset(release):
+    report = json.loads((release / "validation-report.json").read_text())
+    assert report["valid"] is True and report["problems"] == []
+    layers = {check["layer"] for check in report["checks"]}
+    assert layers == {"files", "frictionless", "great_expectations", "domain"}
+    assert "validation-report.json" in (release / "SHA256SUMS").read_text()
+    rows = next(c for c in report["checks"] if c["table"] == "claims" and c["check"] == "expect_table_row_count_to_be_between")
+    assert rows["passed"] and rows["observed"] == (REPO / "data" / "claims.csv").read_text().count("\n") - 1
 
 
 def test_sha256sums_cover_every_file(release):
@@ -33,7 +78,7 @@ def test_sha256sums_cover_every_file(release):
     for line in (release / "SHA256SUMS").read_text().splitlines():
         digest, name = line.split("  ")
         listed[name] = digest
-    files = {p.relative_to(release).as_posix() for p in release.rglob("*") if p.is_file()} - {"SHA256SUMS"}
+    files = {p.relative_to(release).as_posix() for p in release.rglob("*") if p.is_file()} - {"SHA256SUMS", ".kratom-data-build"}
     assert set(listed) == files
     for name, digest in listed.items():
         assert hashlib.sha256((release / name).read_bytes()).hexdigest() == digest
@@ -78,6 +123,6 @@ def test_sqlite_has_keys_and_rows(release):
 def test_datasette_metadata_describes_every_column(release):
     metadata = json.loads((release / "datasette.json").read_text())
     tables = metadata["databases"]["kratom-data"]["tables"]
-    assert metadata["license"] == "CC BY 4.0"
+    assert metadata["license"] == PACKAGE.descriptor["licenses"][0]["name"] == "CC-BY-4.0"
     for name, table in PACKAGE.tables.items():
         assert tables[name]["columns"] == {f.name: f.description for f in table.fields}

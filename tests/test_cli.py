@@ -56,12 +56,12 @@ def test_broken_descriptor_no_traceback(package_copy):
 def test_missing_root_no_traceback(tmp_path):
     result = run("validate", root=tmp_path)
     assert result.returncode == 1
-    assert "datapackage.json not found" in result.stdout
+    assert f"no datapackage.json in {tmp_path}" in result.stdout and "--root" in result.stdout
 
 
 def test_build_refuses_invalid_data(package_copy, tmp_path):
     edit_cell(package_copy, "claims", "verdict", "maybe")
-    result = run("build", "--out", str(tmp_path / "out"), "--no-package-data", root=package_copy)
+    result = run("build", "--out", str(tmp_path / "out"), root=package_copy)
     assert result.returncode == 1
     assert "build stopped" in result.stderr
     assert not (tmp_path / "out").exists()
@@ -80,6 +80,28 @@ def test_sort_repairs_order_and_nothing_else(package_copy):
 
 def test_usage_error_exits_2():
     assert run("no-such-command").returncode == 2
+    result = run("validate", "--layers", "files,spelling")
+    assert result.returncode == 2 and "unknown layer(s) spelling" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_generate_rewrites_the_descriptor_from_the_catalogue(package_copy):
+    fields = package_copy / "catalogue" / "fields.toml"
+    fields.write_text(fields.read_text().replace("description = 'Common English name.'", "description = 'The common English name.'"))
+    assert run("validate", "--layers", "files", root=package_copy).returncode == 1  # stale until generated
+    result = run("generate", root=package_copy)
+    assert result.returncode == 0, result.stderr
+    descriptor = json.loads((package_copy / "datapackage.json").read_text())
+    jurisdictions = next(r for r in descriptor["resources"] if r["name"] == "jurisdictions")
+    assert next(f for f in jurisdictions["schema"]["fields"] if f["name"] == "name")["description"] == "The common English name."
+    assert "The common English name." in (package_copy / "docs" / "data-dictionary.md").read_text()
+    assert run("validate", "--layers", "files", root=package_copy).returncode == 0
+
+
+def test_generate_names_an_undefined_field(package_copy):
+    resources = package_copy / "catalogue" / "resources.toml"
+    resources.write_text(resources.read_text().replace("'claim_id', 'claim',", "'claim_id', 'claim_text',", 1))
+    result = run("generate", root=package_copy)
+    assert result.returncode == 1 and "'claim_text'" in result.stderr and "Traceback" not in result.stderr
 
 
 def test_coverage_reports_real_counts():
@@ -90,6 +112,7 @@ def test_coverage_reports_real_counts():
     assert figures["rows"]["legal_status"] == legal_rows
     assert sum(figures["verification"]["legal_status"].values()) == legal_rows
     assert figures["jurisdictions_researched"]["country"].endswith("/244")
+    assert figures["countries_researched"] == int(figures["jurisdictions_researched"]["country"].split("/")[0])
 
 
 def test_coverage_targets_are_measured_from_the_rows(package_copy):
@@ -104,5 +127,6 @@ def test_coverage_targets_are_measured_from_the_rows(package_copy):
     after = goal(package_copy, "studies verified %")
     assert after == {"goal": "studies verified %", "measured": 0.0, "target": ">= 80", "met": False}
     # a study publication that loses its identifiers and its note is counted against the goal
-    edit_cell(package_copy, "sources", "notes", "", where=lambda r: r["source_id"] == "junsirimongkol-nd-kratom")
+    studied = {row["study_id"] for row in read_rows(package_copy, "studies")[1]}
+    edit_cell(package_copy, "sources", "notes", "", where=lambda r: r["source_id"] in studied and not r["doi"] and not r["pmid"])
     assert goal(package_copy, "studies without DOI/PMID and without URL + note")["measured"] == 1

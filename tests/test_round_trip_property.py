@@ -59,7 +59,7 @@ def test_any_valid_table_round_trips(name):
         source = buffer.getvalue()
         with tempfile.TemporaryDirectory() as folder:
             root = Path(folder)
-            (root / "data").mkdir()
+            (root / table.path).parent.mkdir(parents=True)
             (root / table.path).write_text(source, encoding="utf-8")
             package = Package(PACKAGE.descriptor, root)
             write_parquet(read_arrow(package, table), root / "t.parquet")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import datetime as dt
+import json
 import os
 import re
 import shutil
@@ -11,17 +11,23 @@ from pathlib import Path
 import pytest
 from conftest import REPO
 
-from kratom_data.site import COLOURS, build_site, map_shapes, page_name, status_by_year
+from kratom_data.site import NOT_RESEARCHED, build_site, map_shapes, page_name
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 SCREENSHOTS = REPO / "tests" / "screenshots"
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory):
+def site(tmp_path_factory, release_dir):
     out = tmp_path_factory.mktemp("site")
-    build_site(REPO, out)
+    build_site(REPO, out, release_dir)
     return out
+
+
+def colour_of(site, status: str) -> str:
+    """The colour the legend gives a status: read from the page, not from the code under test."""
+    legend = re.findall(r'<span style="background:(#[0-9a-f]{6})"></span>([a-z ]+)', (site / "index.html").read_text())
+    return {name.strip(): colour for colour, name in legend}[status.replace("_", " ")]
 
 
 @pytest.fixture(scope="module")
@@ -54,18 +60,21 @@ def shoot(page, name):
     page.screenshot(path=SCREENSHOTS / f"{name}.png", full_page=False)
 
 
-def test_maps_draw_one_coloured_shape_per_jurisdiction(site, page):
+def test_maps_draw_one_coloured_shape_per_jurisdiction(site, page, release_dir):
     import kratom_data
 
     page.goto((site / "index.html").as_uri())
-    today = status_by_year(kratom_data.load("legal_status"), dt.date.today())["today"]
+    release_date = json.loads((release_dir / "datapackage.json").read_text())["created"]
+    on_release_day = kratom_data.status_on(release_date)
+    plant = on_release_day[on_release_day["substance"] == "kratom"]
+    today = dict(zip(plant["jurisdiction_id"], plant["status"].astype(str)))
     for kind in ("world", "us"):
         expected = {code for code, _, _ in map_shapes(kind)}
         shapes = page.locator(f"#map-{kind} path[data-id]")
         ids = [shapes.nth(i).get_attribute("data-id") for i in range(shapes.count())]
         assert sorted(ids) == sorted(expected) and len(ids) == len(set(ids))
         fills = page.eval_on_selector_all(f"#map-{kind} path[data-id]", "ps => ps.map(p => [p.dataset.id, p.getAttribute('fill')])")
-        assert all(fill == COLOURS[today.get(code, "unknown")] for code, fill in fills)
+        assert all(fill == colour_of(site, today.get(code, NOT_RESEARCHED)) for code, fill in fills)
     assert len(ids) == 51  # 50 states and DC
     shoot(page, "index")
     assert page.errors == []
@@ -74,10 +83,10 @@ def test_maps_draw_one_coloured_shape_per_jurisdiction(site, page):
 def test_year_slider_shows_thailand_before_and_after_2022(site, page):
     page.goto((site / "index.html").as_uri())
     thailand = page.locator('#map-world path[data-id="TH"]')
-    assert thailand.get_attribute("fill") == COLOURS["regulated"]
+    assert thailand.get_attribute("fill") == colour_of(site, "regulated")
     page.locator("#year").fill(str(2020 - 2010))
     assert page.locator("#year-label").text_content() == "1 January 2020"
-    assert thailand.get_attribute("fill") == COLOURS["controlled"]
+    assert thailand.get_attribute("fill") == colour_of(site, "controlled")
     shoot(page, "index-2020")
     assert page.errors == []
 
@@ -92,7 +101,10 @@ def test_shape_links_to_its_jurisdiction_timeline(site, page):
     assert page.errors == []
 
 
-@pytest.mark.parametrize("name", ["evidence.html", "claims.html", "dictionary.html", "manual.html", "queries.html", "downloads.html", f"j/{page_name('US-FL:sarasota-county')}"])
+LOCALITY = next(row["jurisdiction_id"] for row in __import__("csv").DictReader(open(REPO / "data" / "jurisdictions.csv", encoding="utf-8")) if row["level"] == "locality")
+
+
+@pytest.mark.parametrize("name", ["evidence.html", "claims.html", "dictionary.html", "manual.html", "queries.html", "validation.html", "downloads.html", f"j/{page_name(LOCALITY)}"])
 def test_pages_load_without_errors(site, page, name):
     page.goto((site / name).as_uri())
     assert page.locator("h1").count() == 1
@@ -117,6 +129,27 @@ def test_evidence_page_lists_every_sleep_study(site):
     sleep_table = text[text.index('id="sleep"'):]
     for study in set(outcomes.loc[outcomes.domain == "sleep", "study_id"]):
         assert f'href="#{study}"' in sleep_table
+
+
+def test_two_site_builds_are_byte_identical(site, release_dir, tmp_path):
+    build_site(REPO, tmp_path / "again", release_dir)
+    def tree(folder):
+        return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+    assert tree(tmp_path / "again") == tree(site)
+
+
+def test_text_is_escaped(release_dir, tmp_path):
+    """Markup in a cell is shown as text, never run: the templates escape everything."""
+    build_site(REPO, tmp_path / "site", release_dir)
+    for path in (tmp_path / "site").rglob("*.html"):
+        assert "<script>alert" not in path.read_text()
+
+
+def test_validation_page_lists_every_check(site, release_dir):
+    report = json.loads((release_dir / "validation-report.json").read_text())
+    text = (site / "validation.html").read_text()
+    assert f"({len(report['checks'])} checks; no problems)" in text
+    assert text.count("<tr>") == len(report["checks"]) + len({c["layer"] for c in report["checks"]})
 
 
 def test_site_needs_no_network_resources(site):

@@ -30,7 +30,7 @@ def test_wheel_contains_every_table():
     names = set(zipfile.ZipFile(WHEELS[-1]).namelist())
     assert "kratom_data/data/datapackage.json" in names
     for table in PACKAGE.tables:
-        assert f"kratom_data/data/{table}.parquet" in names
+        assert f"kratom_data/data/parquet/{table}.parquet" in names
     assert not any(n.endswith(".csv") for n in names), "the wheel ships Parquet, not the CSV sources"
 
 

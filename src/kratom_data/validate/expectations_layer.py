@@ -26,16 +26,17 @@ CONDITION_CODE = re.compile(r"""(\w+)\s*[!=]=\s*["']([^"']*)["']""")
 
 
 def released_rows(root: Path, package: Package) -> dict[str, int]:
-    """Rows per table in the latest release, less the rows withdrawn since: the floor a new release keeps."""
+    """Rows per table in the release before this version, less the rows withdrawn since: the floor this one keeps."""
     from ..releases import manifests, version_key
 
     try:
         found = manifests(root)
     except (json.JSONDecodeError, UnicodeDecodeError, OSError):
         return {}  # the domain layer reports the unreadable manifest
-    if not found:
+    earlier = [v for v in found if version_key(v) < version_key(package.version)]
+    if not earlier:
         return {}
-    version, manifest = list(found.items())[-1]
+    version, manifest = earlier[-1], found[earlier[-1]]
     withdrawn = [row for row in package.rows("withdrawn")] if "withdrawn" in package.tables else []
     later = [row["table"] for row in withdrawn if version_key(row["version"]) > version_key(version)]
     return {name: count - later.count(name) for name, count in manifest.get("rows", {}).items()}
@@ -129,7 +130,7 @@ def _check_record(table: str, outcome) -> dict:
 def _to_problems(table: str, text: TableText, outcome) -> list[Problem]:
     config = outcome.expectation_config
     kwargs = config.kwargs
-    column = kwargs.get("column") or ",".join(kwargs.get("column_list") or [kwargs.get("column_A", ""), kwargs.get("column_B", "")]) or None
+    column = kwargs.get("column") or ",".join(kwargs.get("column_list") or []) or None
     rule = config.type
     message = (config.meta or {}).get("notes") or rule.replace("_", " ")
     fix = (config.meta or {}).get("fix") or FIX.format(table=table)
