@@ -19,6 +19,7 @@ from .outputs import OutputFolder
 from .schema import missing
 
 BOUNDARIES = Path(__file__).parent / "boundaries"
+ASSETS = Path(__file__).parent / "site_assets"
 TEMPLATES = Path(__file__).parent / "templates"
 NOT_RESEARCHED = "not_researched"
 FIRST_YEAR = 2010
@@ -68,67 +69,27 @@ def records(frame: pd.DataFrame) -> list[dict]:
     return [{column: shown(value) for column, value in row.items()} for row in frame.to_dict("records")]
 
 
-# --- maps --------------------------------------------------------------------------------------
+# --- maps: drawn in the browser by d3-geo and topojson-client (site_assets/) -----------------------
 
-def _arcs(topology: dict) -> list[list[tuple[float, float]]]:
-    """TopoJSON arcs, delta-decoded and de-quantised."""
-    (sx, sy), (tx, ty) = topology["transform"]["scale"], topology["transform"]["translate"]
-    decoded = []
-    for arc in topology["arcs"]:
-        x = y = 0
-        points = []
-        for dx, dy in arc:
-            x, y = x + dx, y + dy
-            points.append((x * sx + tx, y * sy + ty))
-        decoded.append(points)
-    return decoded
-
-
-def _rings(geometry: dict, arcs) -> list[list[tuple[float, float]]]:
-    polygons = geometry["arcs"] if geometry["type"] == "MultiPolygon" else [geometry["arcs"]]
-    rings = []
-    for polygon in polygons:
-        for ring in polygon:
-            points = []
-            for index in ring:
-                arc = arcs[index] if index >= 0 else arcs[~index][::-1]
-                points.extend(arc if not points else arc[1:])
-            rings.append(points)
-    return rings
-
-
-def _path(rings, project, max_jump: float = 450) -> str:
-    """SVG path data; a jump wider than `max_jump` (a ring crossing the antimeridian) starts a new subpath."""
-    parts = []
-    for ring in rings:
-        points = [project(p) for p in ring]
-        segment = [f"M{points[0][0]:.1f},{points[0][1]:.1f}"]
-        for (x0, _), (x, y) in zip(points, points[1:]):
-            segment.append(f"{'M' if abs(x - x0) > max_jump else 'L'}{x:.1f},{y:.1f}")
-        parts.append("".join(segment) + "Z")
-    return "".join(parts)
-
-
-def map_shapes(kind: str) -> list[tuple[str, str, str]]:
-    """(jurisdiction_id, name, SVG path) for every shape of the world or US map."""
+def map_codes() -> dict[str, dict[str, str]]:
+    """Which boundary is which jurisdiction: world shapes by ISO 3166-1 numeric id, US shapes by name."""
     import pycountry
 
-    if kind == "world":
-        topology = json.loads((BOUNDARIES / "countries-110m.json").read_text())
-        geometries, project = topology["objects"]["countries"]["geometries"], lambda p: ((p[0] + 180) * 2.5, (90 - p[1]) * 2.5)
-        code = lambda g: getattr(pycountry.countries.get(numeric=g.get("id", "")), "alpha_2", None)  # noqa: E731
-    else:
-        topology = json.loads((BOUNDARIES / "states-albers-10m.json").read_text())
-        geometries, project = topology["objects"]["states"]["geometries"], lambda p: p
-        names = {s.name: s.code for s in pycountry.subdivisions.get(country_code="US")}
-        code = lambda g: names.get(g["properties"]["name"])  # noqa: E731
-    arcs = _arcs(topology)
-    shapes = []
-    for geometry in geometries:
-        jurisdiction = code(geometry)
-        if jurisdiction and geometry.get("arcs"):
-            shapes.append((jurisdiction, geometry["properties"]["name"], _path(_rings(geometry, arcs), project)))
-    return shapes
+    world = json.loads((BOUNDARIES / "countries-110m.json").read_text(encoding="utf-8"))
+    numeric = {g["id"] for g in world["objects"]["countries"]["geometries"] if "id" in g}
+    countries = {code: getattr(pycountry.countries.get(numeric=code), "alpha_2", None) for code in sorted(numeric)}
+    states = {s.name: s.code for s in pycountry.subdivisions.get(country_code="US")}
+    return {"world": {k: v for k, v in countries.items() if v}, "us": dict(sorted(states.items()))}
+
+
+def _assets() -> dict[str, str]:
+    """The vendored libraries, our drawing script and the boundaries as scripts (file:// pages cannot fetch JSON)."""
+    files = {f"assets/{p.name}": p.read_text(encoding="utf-8") for p in sorted(ASSETS.iterdir()) if p.suffix in (".js", ".md")}
+    world = (BOUNDARIES / "countries-110m.json").read_text(encoding="utf-8").strip()
+    us = (BOUNDARIES / "states-albers-10m.json").read_text(encoding="utf-8").strip()
+    files["assets/boundaries.js"] = f"var WORLD = {world};\nvar US = {us};\n"
+    files["assets/BOUNDARIES.md"] = (BOUNDARIES / "ATTRIBUTION.md").read_text(encoding="utf-8")
+    return files
 
 
 def status_by_year(release: Path, release_date: str) -> dict[str, dict[str, str]]:
@@ -167,9 +128,10 @@ def build_site(root: Path, out: Path, release: Path) -> list[Path]:
 
     names = dict(zip(frames["jurisdictions"]["jurisdiction_id"], frames["jurisdictions"]["name"]))
     statuses = status_by_year(release, date)
-    maps = [("world", "World", "0 0 900 440", map_shapes("world")), ("us", "United States", "0 0 975 610", map_shapes("us"))]
-    render("index.html", "index.html", "Where kratom is controlled", statuses=statuses, today=statuses[date], years=list(statuses),
-           release_date=date, maps=maps, names=names)
+    maps = [("world", "World", "0 0 900 440"), ("us", "United States", "0 0 975 610")]
+    today = sorted((names.get(code, code), code, status) for code, status in statuses[date].items())
+    render("index.html", "index.html", "Where kratom is controlled", statuses=statuses, today=today, years=list(statuses),
+           release_date=date, maps=maps, names=names, codes=map_codes())
     legal = records(frames["legal_status"].sort_values(["substance", "valid_from"], na_position="first"))
     by_place: dict[str, list] = {}
     for period in legal:
@@ -198,6 +160,7 @@ def build_site(root: Path, out: Path, release: Path) -> list[Path]:
     files = [line.split("  ", 1)[::-1] for line in (release / "SHA256SUMS").read_text(encoding="utf-8").splitlines()]
     render("downloads.html", "downloads.html", "Downloads and citation", citation=pkg.citation(date), files=files)
     pages["style.css"] = CSS
+    pages.update(_assets())
 
     folder = OutputFolder(out, "site")
     folder.clear(list(pages))
