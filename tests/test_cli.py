@@ -73,9 +73,21 @@ def test_sort_repairs_order_and_nothing_else(package_copy):
     header, *rows = original.rstrip("\n").split("\n")
     path.write_text("\n".join([header, *reversed(rows)]) + "\n")
     assert run("validate", root=package_copy).returncode == 1
-    assert run("sort", root=package_copy).returncode == 0
+    result = run("sort", root=package_copy)
+    assert result.returncode == 0 and "data/claims.csv: rows put in primary-key order" in result.stdout
     assert path.read_text() == original
     assert run("validate", root=package_copy).returncode == 0
+
+
+def test_sort_repairs_what_a_spreadsheet_save_breaks(package_copy):
+    path = package_copy / "data" / "claims.csv"
+    original = path.read_bytes()
+    path.write_bytes(b"\xef\xbb\xbf" + original.replace(b"\n", b"\r\n").rstrip(b"\r\n"))
+    result = run("sort", root=package_copy)
+    assert result.returncode == 0
+    assert "data/claims.csv: removed the byte-order mark; line endings CRLF -> LF; added the final newline" in result.stdout
+    assert path.read_bytes() == original
+    assert run("validate", "--layers", "files", root=package_copy).returncode == 0
 
 
 def test_usage_error_exits_2():

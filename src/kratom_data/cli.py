@@ -32,7 +32,7 @@ def main(argv: list[str] | None = None) -> int:
     serve.add_argument("--port", type=int, default=8001)
     coverage = commands.add_parser("coverage", help="print coverage figures: researched jurisdictions, verification levels, sources")
     coverage.add_argument("--json", action="store_true", help="print the figures as JSON")
-    commands.add_parser("sort", help="rewrite the tables' CSVs in primary-key order (the only command that edits data)")
+    commands.add_parser("sort", help="repair the tables' CSVs: byte-order mark, CRLF, final newline, primary-key order (the only command that edits data)")
     commands.add_parser("generate", help="write datapackage.json and docs/data-dictionary.md from catalogue/*.toml")
     dictionary = commands.add_parser("dictionary", help="write the data dictionary generated from datapackage.json")
     dictionary.add_argument("--out", type=Path, default=Path("docs/data-dictionary.md"))
@@ -102,6 +102,9 @@ def _stopping_cleanly(args, step: str, action) -> int:
     from .release import ReleaseError
 
     root = args.root.resolve()
+    if not (root / "datapackage.json").exists():
+        print(f"{step}: no datapackage.json in {root}; run it in the source tree (datapackage.json, data/), or pass --root FOLDER", file=sys.stderr)
+        return 1
     out = args.out if args.out.is_absolute() else root / args.out
     try:
         print(action(root, out))
@@ -130,12 +133,17 @@ def run_site(args) -> int:
     from .outputs import OutputError
     from .site import build_site
 
+    from .loader import release_folder
+
     root = args.root.resolve()
     out = args.out if args.out.is_absolute() else root / args.out
     release = args.release if args.release.is_absolute() else root / args.release
     if not (release / "datapackage.json").exists():
-        print(f"site: no release in {release}; build one first (kratom-data build --out {args.release})", file=sys.stderr)
-        return 1
+        if (root / "datapackage.json").exists():
+            print(f"site: no release in {release}; build one first (kratom-data build --out {args.release})", file=sys.stderr)
+            return 1
+        release = release_folder()  # outside a source tree: the release shipped in the package
+        print(f"site: using the release shipped in the installed package ({release})", file=sys.stderr)
     try:
         files = build_site(root, out, release)
     except OutputError as error:
@@ -160,10 +168,22 @@ def run_serve(args) -> int:
     return subprocess.call(["datasette", "serve", str(database), "--metadata", str(metadata), "--host", "127.0.0.1", "--port", str(args.port)])
 
 
+def _package(args):
+    """The source tree at --root, or else (outside one) the release shipped in the installed package."""
+    from .loader import source_package
+    from .schema import Package
+
+    root = args.root.resolve()
+    if (root / "datapackage.json").exists():
+        return Package.read(root / "datapackage.json")
+    print(f"no datapackage.json in {root}: using the release shipped in the installed package", file=sys.stderr)
+    return source_package()
+
+
 def run_coverage(args) -> int:
     from .coverage import coverage, render
 
-    figures = coverage(args.root.resolve())
+    figures = coverage(_package(args))
     print(json.dumps(figures, indent=2) if args.json else render(figures))
     return 0
 
@@ -171,8 +191,14 @@ def run_coverage(args) -> int:
 def run_sort(args) -> int:
     from .sorting import sort_tables
 
-    changed = sort_tables(args.root.resolve())
-    print("sorted: " + (", ".join(changed) if changed else "nothing to do"))
+    root = args.root.resolve()
+    if not (root / "datapackage.json").exists():
+        print(f"sort: no datapackage.json in {root}; run it in the folder that holds datapackage.json and data/, or pass --root FOLDER", file=sys.stderr)
+        return 1
+    changed = sort_tables(root)
+    for path, repairs in changed.items():
+        print(f"{path}: " + "; ".join(repairs))
+    print(f"repaired {len(changed)} file(s)" if changed else "nothing to repair")
     return 0
 
 
@@ -182,6 +208,9 @@ def run_generate(args) -> int:
     from .schema import Package
 
     root = args.root.resolve()
+    if not catalogue.exists(root):
+        print(f"generate: no catalogue/ in {root}; run it in the source tree that holds catalogue/*.toml, or pass --root FOLDER", file=sys.stderr)
+        return 1
     try:
         path = catalogue.write(root)
     except (catalogue.CatalogueError, OSError, ValueError) as error:
@@ -195,10 +224,9 @@ def run_generate(args) -> int:
 
 def run_dictionary(args) -> int:
     from .dictionary import write_dictionary
-    from .schema import Package
 
     out = args.out if args.out.is_absolute() else args.root / args.out
-    write_dictionary(Package.read(args.root / "datapackage.json"), out)
+    write_dictionary(_package(args), out)
     print(f"wrote {out}")
     return 0
 

@@ -42,8 +42,8 @@ def targets(figures: dict) -> list[dict]:
     ]
 
 
-def coverage(root: Path) -> dict:
-    package = Package.read(root / "datapackage.json")
+def coverage(package: Package) -> dict:
+    """The figures for a source tree (`Package.read`) or a built release (`loader.source_package`)."""
     rows = {name: package.rows(name) for name in package.tables}
     level = package.table("jurisdictions").vocabulary("level")
     advocacy = package.table("sources").vocabulary("source_type").advocacy

@@ -1,10 +1,13 @@
 """Row-level differences between two versions of the data, by ID, with field-level before/after.
 
-A version is a release folder (with csv/), a source tree (with data/), or a git revision.
+A version is a release folder (with csv/), a source tree (with data/), a released version number
+(`0.1.0` or `v0.1.0`, found through releases/<version>/manifest.json, no git tag needed), or a
+git revision.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import subprocess
 from dataclasses import dataclass, field
@@ -42,12 +45,45 @@ def snapshot(spec: str, repo: Path) -> Snapshot:
             raise SnapshotError(f"{spec}: no datapackage.json in that folder")
         package = Package.read(path / "datapackage.json")
     else:
-        descriptor = _git_show(repo, spec, "datapackage.json")
+        revision = released_revision(spec, repo) or spec
+        descriptor = _git_show(repo, revision, "datapackage.json")
         if descriptor is None:
-            raise SnapshotError(f"{spec}: neither a folder nor a git revision with datapackage.json")
-        package = Package(json.loads(descriptor), repo, opener=lambda relative: _git_show(repo, spec, relative))
+            raise SnapshotError(f"{spec}: neither a folder, a released version (releases/<version>/manifest.json) nor a git revision with datapackage.json")
+        package = Package(json.loads(descriptor), repo, opener=lambda relative: _git_show(repo, revision, relative))
     tables = {name: {table.key(row): row for row in package.rows(name)} for name, table in package.tables.items()}
     return Snapshot(spec, package, tables)
+
+
+def released_revision(spec: str, repo: Path) -> str | None:
+    """The commit holding exactly the data of released version `spec`: its tag if present, else the commit
+    whose CSVs hash to what releases/<version>/manifest.json recorded. None if `spec` is not a released version."""
+    from .releases import VERSION
+
+    version = spec.removeprefix("v")
+    manifest_path = repo / "releases" / version / "manifest.json"
+    if not VERSION.match(version) or not manifest_path.exists():
+        return None
+    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    listed = subprocess.run(["git", "-C", str(repo), "log", "--format=%H", "--", f"releases/{version}/manifest.json"], capture_output=True, text=True)
+    tag = subprocess.run(["git", "-C", str(repo), "rev-parse", "--verify", "--quiet", f"v{version}^{{commit}}"], capture_output=True, text=True)
+    for candidate in [tag.stdout.strip()] + listed.stdout.split():
+        if candidate and _holds(repo, candidate, manifest):
+            return candidate
+    raise SnapshotError(f"release {version} is recorded in {manifest_path.relative_to(repo)}, but no commit in this clone holds its data "
+                        "(a shallow clone? fetch the history with `git fetch --unshallow`), or compare against a built release folder")
+
+
+def _holds(repo: Path, revision: str, manifest: dict) -> bool:
+    """Every CSV the release shipped hashes, at `revision`, to the digest its manifest recorded."""
+    descriptor = _git_show(repo, revision, "datapackage.json")
+    if descriptor is None:
+        return False
+    for resource in json.loads(descriptor)["resources"]:
+        digest = manifest["files"].get(f"csv/{resource['name']}.csv")
+        text = _git_show(repo, revision, resource["path"])
+        if digest is None or text is None or hashlib.sha256(text).hexdigest() != digest:
+            return False
+    return True
 
 
 def _git_show(repo: Path, revision: str, path: str) -> bytes | None:

@@ -76,6 +76,20 @@ def status_on(date, release: Path | str | None = None) -> pd.DataFrame:
     return frame[started & not_ended].reset_index(drop=True)
 
 
+def source_package(release: Path | str | None = None) -> Package:
+    """A release as a Package whose tables read as CSV text, so the commands written for a source tree
+    (coverage, dictionary) also work from an installed wheel, which ships Parquet only."""
+    from .export import to_csv_text
+
+    shipped = package(release)
+
+    def opener(relative: str) -> bytes | None:
+        name = Path(relative).stem
+        return to_csv_text(load(name, release), shipped.table(name)).encode("utf-8") if name in shipped.tables else None
+
+    return Package(shipped.descriptor, release_folder(release), opener)
+
+
 def connect(release: Path | str | None = None):
     """A DuckDB connection with every table as a view over the release's Parquet (needs the `sql` extra)."""
     try:

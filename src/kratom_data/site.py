@@ -150,8 +150,9 @@ def build_site(root: Path, out: Path, release: Path) -> list[Path]:
     verdicts = colours(pkg.table("claims").field("verdict").enum, VERDICT_PALETTE)
     render("claims.html", "claims.html", "Popular claims, checked", claims=records(frames["claims"]), verdict_colours=verdicts)
     render("dictionary.html", "dictionary.html", "Data dictionary", tables=list(pkg.tables.values()), rules=rules)
+    docs = root / "docs" if (root / "docs" / "queries.md").exists() else Path(__file__).parent / "docs"  # the wheel ships a copy
     for name, title, source in (("manual.html", "Coding manual", "coding-manual.md"), ("queries.html", "Queries", "queries.md")):
-        render(name, "markdown.html", title, content=_markdown(root / "docs" / source))
+        render(name, "markdown.html", title, content=_markdown(docs / source))
     report = json.loads((release / "validation-report.json").read_text(encoding="utf-8")) if (release / "validation-report.json").exists() else {"valid": True, "checks": [], "problems": []}
     layers: dict[str, list] = {}
     for check in report["checks"]:

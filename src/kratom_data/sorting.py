@@ -1,4 +1,8 @@
-"""The fix for the sort rule: rewrite CSVs in primary-key order, leaving every cell as it was."""
+"""The repair command: rewrite CSVs in the project's conventions and primary-key order, every cell as it was.
+
+It repairs what a spreadsheet save breaks (a byte-order mark, CRLF line endings, a missing final
+newline) and the row order, and says what it changed in each file.
+"""
 
 from __future__ import annotations
 
@@ -10,19 +14,26 @@ from .schema import Package
 from .validate.files import sort_key
 
 
-def sort_tables(root: Path) -> list[str]:
-    """Sort every readable table; returns the names of the tables that changed."""
+def sort_tables(root: Path) -> dict[str, list[str]]:
+    """Repair every readable table; returns, per changed file, what was repaired."""
     package = Package.read(root / "datapackage.json")
-    changed = []
-    for name in package.tables:
+    changed = {}
+    for name, table in package.tables.items():
         text, _ = package.text(name)
         if not text.readable:
             continue
+        raw = package.raw(name)
+        repairs = [what for what, broken in (
+            ("removed the byte-order mark", raw.startswith(b"\xef\xbb\xbf")),
+            ("line endings CRLF -> LF", b"\r" in raw),
+            ("added the final newline", not raw.endswith(b"\n")),
+        ) if broken]
         rows = sorted(text.rows, key=lambda row: sort_key(text, row))
-        if rows == text.rows:
-            continue
-        write_csv(package.csv_path(name), text.header, rows)
-        changed.append(name)
+        if rows != text.rows:
+            repairs.append("rows put in primary-key order")
+        if repairs:
+            write_csv(package.csv_path(name), text.header, rows)
+            changed[table.path] = repairs
     return changed
 
 
