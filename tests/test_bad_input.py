@@ -228,10 +228,11 @@ def test_dangling_foreign_key(package_copy, table, column):
 def test_dangling_list_item(package_copy, table, column):
     header, rows = read_rows(package_copy, table)
     index = next(i for i, r in enumerate(rows) if r[column])
-    rows[index][column] += ";ghost-1999-nothing"
+    ghost = "ZZ.kratom.1999" if column == "status_ids" else "ghost-1999-nothing"  # well-formed for the list's item pattern
+    rows[index][column] += ";" + ghost
     write_rows(package_copy, table, header, rows)
     problem = expect(package_copy, table, index + 2, column, "list-item-reference")
-    assert problem.value == "ghost-1999-nothing"
+    assert problem.value == ghost
 
 
 
@@ -468,6 +469,24 @@ def test_two_periods_starting_same_day(package_copy):
     expect(package_copy, "legal_status", index + 3, "valid_from", "overlapping-period")
 
 
+def test_same_action_recorded_twice(package_copy):
+    header, rows = read_rows(package_copy, "legal_events")
+    twin = dict(rows[0], event_id=rows[0]["event_id"] + "-again")
+    rows.insert(1, twin)
+    write_rows(package_copy, "legal_events", header, rows)
+    problem = expect(package_copy, "legal_events", 3, "event_id", "duplicate-event")
+    assert rows[0]["event_id"] in problem.message
+
+
+def test_dated_period_without_its_opening_event(package_copy):
+    header, rows = read_rows(package_copy, "legal_events")
+    opening = next(r for r in rows if r["changes_status"] == "true" and ";" not in r["status_ids"])
+    write_rows(package_copy, "legal_events", header, [r for r in rows if r is not opening])
+    _, periods = read_rows(package_copy, "legal_status")
+    line = next(i for i, p in enumerate(periods) if p["status_id"] == opening["status_ids"]) + 2
+    expect(package_copy, "legal_status", line, "valid_from", "period-not-opened")
+
+
 def test_period_ends_before_it_starts(package_copy):
     line = edit_cell(package_copy, "legal_status", "valid_to", "1900-01-01", where=lambda r: r["valid_from"] > "1901")
     problem = expect(package_copy, "legal_status", line, "valid_to", "period-order")
@@ -542,6 +561,15 @@ SINGLE_CELL_CASES = [
     ("source_read_before_2020", "sources", "accessed", "2009-01-01", lambda r: r["accessed"], "accessed", "constraint-error"),
     ("summary_too_short", "studies", "summary", "Good.", None, "summary", "constraint-error"),
     ("study_without_identifier_needs_note", "sources", "notes", "", lambda r: r["source_id"] in STUDY_SOURCES and not r["doi"] and not r["pmid"], "notes", "study-needs-identifier"),
+    ("undated_period_is_coded_baseline", "legal_status", "event", "enacted", lambda r: not r["valid_from"], "event", "undated-needs-baseline"),
+    ("undated_period_says_when_it_is_attested", "legal_status", "attested_from", "", lambda r: not r["valid_from"], "attested_from", "undated-needs-attestation"),
+    ("dated_period_needs_no_attestation", "legal_status", "attested_from", "2020-01-01", lambda r: r["valid_from"], "attested_from", "attested-with-start"),
+    ("status_change_names_its_period", "legal_events", "status_ids", "", lambda r: r["changes_status"] == "true", "status_ids", "event-needs-period"),
+    ("only_a_status_change_names_a_period", "legal_events", "changes_status", "false", lambda r: r["changes_status"] == "true", "status_ids", "period-without-change"),
+    ("event_falls_off_its_period", "legal_events", "date", "1999-01-01", lambda r: r["changes_status"] == "true", "date", "event-off-period"),
+    ("event_names_an_unknown_substance", "legal_events", "substances", "kratomine", None, "substances", "substance-reference"),
+    ("unknown_event_type", "legal_events", "event_type", "banned", None, "event_type", "constraint-error"),
+    ("unknown_research_state", "jurisdictions", "research_state", "maybe", None, "research_state", "constraint-error"),
     ("no_control_cannot_rest_on_kratom_law", "legal_status", "legal_basis", "kratom_specific", lambda r: r["status"] == "no_specific_control", "legal_basis", "status-basis"),
 ]
 

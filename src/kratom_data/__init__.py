@@ -6,11 +6,11 @@
 
 from importlib.metadata import PackageNotFoundError, version
 
-from .loader import connect, load, status_on, tables
+from .loader import connect, load, panel, status_on, tables, timeline
 
 try:
     __version__ = version("kratom-data")
 except PackageNotFoundError:  # running from a source tree that is not installed
     __version__ = "0+unknown"
 
-__all__ = ["__version__", "connect", "load", "status_on", "tables"]
+__all__ = ["__version__", "connect", "load", "panel", "status_on", "tables", "timeline"]

@@ -54,7 +54,7 @@ def descriptor(root: Path) -> dict:
         out = {"name": name, "type": merged["type"], "description": merged["description"]}
         constraints = {}
         for key in CONSTRAINTS:
-            if key not in merged:
+            if key not in merged or (key == "pattern" and merged["type"] == "list"):  # a list's pattern applies to its items
                 continue
             value = merged[key]
             if key == "enum":
@@ -72,6 +72,8 @@ def descriptor(root: Path) -> dict:
                 target_resource, target_field = merged["items"].split(".")
                 out["itemReferences"] = {"resource": target_resource, "field": target_field}
                 out["itemPattern"] = pattern(spec(target_resource, target_field)["pattern"])
+            elif "pattern" in merged:
+                out["itemPattern"] = pattern(merged["pattern"])
         return out
 
     out = {key: value for key, value in package["package"].items()}

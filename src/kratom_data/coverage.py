@@ -8,22 +8,20 @@ from pathlib import Path
 from .schema import Package
 from .validate.domain import UNFINDABLE, publication_locator
 
-# The curation goals from the project's issues: (figure, what it measures, comparison, goal).
+# The curation goals of the open issues (11: legal history, 12: evidence and chemistry): (figure, measure, comparison, goal).
 TARGETS = (
-    ("countries researched", lambda f: f["countries_researched"], ">=", 100),
+    ("countries with a finding", lambda f: f["countries_by_research_state"].get("finding", 0), ">=", 55),
+    ("countries searched (finding or nothing found)", lambda f: f["countries_searched"], ">=", 120),
     ("US states, DC, territories researched", lambda f: f["us_states_dc_territories_researched"], "==", "56/56"),
-    ("legal_status verified %", lambda f: _share(f, "legal_status"), ">=", 70),
+    ("legal_status verified %", lambda f: _share(f, "legal_status"), ">=", 40),
     ("legal_status rows resting only on advocacy pages", lambda f: f["rows_resting_only_on_advocacy_pages"]["legal_status"], "==", 0),
-    ("alkaloids with structure", lambda f: f["alkaloids_with_structure"], ">=", 30),
-    ("content measurements", lambda f: f["rows"]["alkaloid_content"], ">=", 80),
-    ("content sources", lambda f: f["measurement_sources"], ">=", 8),
-    ("activity values", lambda f: f["rows"]["receptor_activity"], ">=", 50),
-    ("activity sources", lambda f: f["activity_sources"], ">=", 6),
-    ("chemistry rows verified %", lambda f: _share(f, "alkaloids", "alkaloid_content", "receptor_activity"), ">=", 70),
-    ("studies", lambda f: f["rows"]["studies"], ">=", 200),
+    ("legal events", lambda f: f["rows"]["legal_events"], ">=", 250),
+    ("dated periods without an opening event", lambda f: f["dated_periods_not_opened"], "==", 0),
+    ("human studies", lambda f: f["studies_human_vs_preclinical"].get("human", 0), ">=", 350),
     ("studies verified %", lambda f: _share(f, "studies"), ">=", 80),
     ("studies without DOI/PMID and without URL + note", lambda f: f["studies_by_identifier"].get(UNFINDABLE, 0), "==", 0),
-    ("claims", lambda f: f["rows"]["claims"], ">=", 20),
+    ("alkaloids with an RDKit-checked structure", lambda f: f["alkaloids_with_structure"], ">=", 12),
+    ("receptor values", lambda f: f["rows"]["receptor_activity"], ">=", 45),
 )
 
 
@@ -55,6 +53,9 @@ def coverage(package: Package) -> dict:
     levels = Counter(r["level"] for r in rows["jurisdictions"])
     researched_levels = Counter(r["level"] for r in rows["jurisdictions"] if r["jurisdiction_id"] in researched)
     us = [r["jurisdiction_id"] for r in rows["jurisdictions"] if r["parent_id"] == "US" and r["level"] == level.subdivision]
+    state = package.table("jurisdictions").vocabulary("research_state")
+    status_ids = package.table("legal_events").field("status_ids")
+    opened = {s for r in rows["legal_events"] if r["changes_status"] == "true" for s in status_ids.items(r["status_ids"])}
     cited = lambda name, r: cites[name].items(r["source_ids"])  # noqa: E731
     legal_sources = Counter(source_type.get(s, "?") for r in rows["legal_status"] for s in cited("legal_status", r))
     advocacy_only = {
@@ -70,7 +71,7 @@ def coverage(package: Package) -> dict:
         "verified_rows": {name: sum(r["verification"] == package.table(name).vocabulary("verification").verified for r in rows[name]) for name in checked},
         "jurisdictions_researched": {kind: f"{researched_levels[kind]}/{count}" for kind, count in sorted(levels.items())},
         "countries_researched": researched_levels[level.country],
-        "us_states_dc_territories_researched": f"{sum(1 for j in us if j in researched)}/{len(us)}",
+        "us_states_dc_territories_researched": f"{sum(1 for r in rows['jurisdictions'] if r['jurisdiction_id'] in us and r['research_state'] != state.not_searched)}/{len(us)}",
         "legal_status_citations_by_source_type": dict(legal_sources.most_common()),
         "rows_resting_only_on_advocacy_pages": advocacy_only,
         "alkaloids_with_full_identifiers": sum(1 for r in rows["alkaloids"] if all(r[c] for c in full_ids)),
@@ -86,6 +87,12 @@ def coverage(package: Package) -> dict:
         "studies_with_sleep_outcome": len({r["study_id"] for r in rows["study_outcomes"] if r["domain"] == sleep}),
         "studies_by_identifier": dict(Counter(publication_locator(publication.get(r["source_id"], {})) for r in rows["studies"]).most_common()),
         "claims_by_verdict": dict(Counter(r["verdict"] for r in rows["claims"]).most_common()),
+        "events_by_type": dict(Counter(r["event_type"] for r in rows["legal_events"]).most_common()),
+        "dated_periods_not_opened": len({r["status_id"] for r in rows["legal_status"] if r["valid_from"]} - opened),
+        "countries_by_research_state": dict(Counter(r["research_state"] for r in rows["jurisdictions"] if r["level"] == level.country).most_common()),
+        "countries_searched": sum(1 for r in rows["jurisdictions"] if r["level"] == level.country and r["research_state"] != state.not_searched),
+        "us_states_dc_territories_by_research_state": dict(Counter(r["research_state"] for r in rows["jurisdictions"] if r["jurisdiction_id"] in us).most_common()),
+        "localities_by_research_state": dict(Counter(r["research_state"] for r in rows["jurisdictions"] if r["level"] == level.locality).most_common()),
     }
     figures["targets"] = targets(figures)
     return figures

@@ -67,13 +67,67 @@ def typed_frame(table: Table, arrow: pa.Table) -> pd.DataFrame:
     return frame
 
 
+def _starts(frame: pd.DataFrame) -> pd.Series:
+    """When each period is first known to hold: its valid_from, else the day its sources attest it."""
+    return frame["valid_from"].fillna(frame["attested_from"]) if "attested_from" in frame else frame["valid_from"]
+
+
 def status_on(date, release: Path | str | None = None) -> pd.DataFrame:
-    """The legal position of every jurisdiction x substance on `date` (periods are [valid_from, valid_to))."""
+    """The legal position of every jurisdiction x substance on `date` (periods are [start, valid_to)).
+
+    An undated period counts only from its `attested_from`: before that, nothing is known, and the
+    place x substance is simply absent (unknown), never projected backwards."""
     day = pd.Timestamp(date)
     frame = load("legal_status", release)
-    started = frame["valid_from"].isna() | (frame["valid_from"] <= day)
+    start = _starts(frame)
+    started = start.notna() & (start <= day)
     not_ended = frame["valid_to"].isna() | (frame["valid_to"] > day)
     return frame[started & not_ended].reset_index(drop=True)
+
+
+def timeline(jurisdiction_id: str, release: Path | str | None = None) -> pd.DataFrame:
+    """Events and periods of one jurisdiction in date order: one row per dated action (`kind` event) and
+    per period (`kind` period, dated by its start, or by attested_from when the start is unknown)."""
+    periods = load("legal_status", release)
+    events = load("legal_events", release)
+    if jurisdiction_id not in set(load("jurisdictions", release)["jurisdiction_id"]):
+        raise KeyError(f"no jurisdiction {jurisdiction_id!r}")
+    periods = periods[periods["jurisdiction_id"] == jurisdiction_id]
+    events = events[events["jurisdiction_id"] == jurisdiction_id]
+    rows = pd.concat([
+        pd.DataFrame({"date": events["date"], "date_precision": events["date_precision"].astype("string"), "kind": "event",
+                      "id": events["event_id"], "what": events["event_type"].astype("string"), "substances": events["substances"],
+                      "status": pd.NA, "until": pd.NaT, "instrument": events["instrument"], "summary": events["summary"],
+                      "verification": events["verification"].astype("string")}),
+        pd.DataFrame({"date": _starts(periods), "date_precision": periods["date_precision"].astype("string").where(periods["valid_from"].notna(), "attested"),
+                      "kind": "period", "id": periods["status_id"], "what": periods["event"].astype("string"),
+                      "substances": periods["substance"].map(lambda s: [s]), "status": periods["status"].astype("string"), "until": periods["valid_to"],
+                      "instrument": periods["instrument"], "summary": periods["notes"], "verification": periods["verification"].astype("string")}),
+    ], ignore_index=True)
+    rows["kind"] = pd.Categorical(rows["kind"], ["period", "event"])
+    rows["status"] = rows["status"].astype("string")
+    return rows.sort_values(["date", "kind", "id"], na_position="last", kind="stable").reset_index(drop=True)
+
+
+PANEL_COLUMNS = ["status_id", "status", "legal_basis", "sale", "possession", "min_age"]
+
+
+def panel(freq: str = "year", start=None, end=None, release: Path | str | None = None) -> pd.DataFrame:
+    """A jurisdiction x substance x date grid of the legal position on the first day of each year or
+    month from `start` to `end` (default: 2010 to the release date), for policy studies. Every place x
+    substance with a recorded period appears on every date; where no period holds yet, the position
+    is unknown (`status` missing), never projected from a later one."""
+    if freq not in ("year", "month"):
+        raise ValueError("freq is 'year' or 'month'")
+    frame = load("legal_status", release)
+    created = package(release).descriptor.get("created")
+    first, last = pd.Timestamp(start or "2010-01-01"), pd.Timestamp(end or created or pd.Timestamp.today().normalize())
+    dates = pd.date_range(first, last, freq="YS" if freq == "year" else "MS")
+    pairs = frame[["jurisdiction_id", "substance"]].drop_duplicates().sort_values(["jurisdiction_id", "substance"])
+    grid = pairs.merge(pd.DataFrame({"date": dates}), how="cross")
+    held = pd.concat([status_on(day, release).assign(date=day) for day in dates], ignore_index=True) if len(dates) else frame.head(0).assign(date=pd.NaT)
+    out = grid.merge(held[["jurisdiction_id", "substance", "date", *PANEL_COLUMNS]], on=["jurisdiction_id", "substance", "date"], how="left")
+    return out.sort_values(["jurisdiction_id", "substance", "date"]).reset_index(drop=True)
 
 
 def source_package(release: Path | str | None = None) -> Package:

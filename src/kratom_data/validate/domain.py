@@ -100,7 +100,7 @@ def check_lists(ctx: Context):
                     out.append(_p(name, line, field.name, "list-format", cell, "list has an empty or repeated item", f"remove doubled `{field.delimiter}` and repeated items"))
                 for item in items:
                     if field.item_pattern and item and not re.fullmatch(field.item_pattern, item):
-                        out.append(_p(name, line, field.name, "list-item-pattern", item, f"item does not match {field.item_pattern}", "use lowercase IDs made of a-z, 0-9, '-' and '.'"))
+                        out.append(_p(name, line, field.name, "list-item-pattern", item, f"item does not match {field.item_pattern}", f"write each item as an ID of {target[0]}.{target[1]}" if target else "write each item as the field's description says (see the data dictionary)"))
                     elif known is not None and item and item not in known:
                         out.append(_p(name, line, field.name, "list-item-reference", item, f"{item!r} is not a {target[1]} in {target[0]}", f"add the row to {target[0]} first, or fix the ID"))
     return out
@@ -157,14 +157,75 @@ def check_legal_periods(ctx: Context):
 
 
 @rule("legal_status")
+def check_undated_periods(ctx: Context):
+    """An undated period is coded `baseline` and says from when its sources attest it; a dated one does not need to."""
+    undated = ctx.codes("legal_status", "event").baseline
+    out = []
+    for line, row in ctx.rows("legal_status"):
+        if not row["valid_from"] and row["event"] != undated:
+            out.append(_p("legal_status", line, "event", "undated-needs-baseline", row["event"], "a period without valid_from is coded with event baseline",
+                          "set event to baseline and record the action itself as a row of legal_events"))
+        if not row["valid_from"] and not row["attested_from"]:
+            out.append(_p("legal_status", line, "attested_from", "undated-needs-attestation", None, "a period without valid_from must say from when its sources attest it, or maps and status_on would project it onto every earlier date",
+                          "set attested_from to the earliest date a cited source states this position (a source's publication date, or the day it was read)"))
+        if row["valid_from"] and row["attested_from"]:
+            out.append(_p("legal_status", line, "attested_from", "attested-with-start", row["attested_from"], "a period with valid_from needs no attested_from", "empty attested_from"))
+    return out
+
+
+def _same_day(date: str, precision: str, other: str) -> bool:
+    """Whether `date`, known to `precision`, can be the day `other`."""
+    width = {"day": 10, "month": 7, "year": 4}.get(precision, 10)
+    return bool(other) and date[:width] == other[:width]
+
+
+@rule("legal_events")
+def check_events(ctx: Context):
+    """An event that changes a status names the periods it opened or closed and falls on their start or end;
+    every dated period is opened by an event; no action is recorded twice."""
+    periods = {row["status_id"]: row for _, row in ctx.rows("legal_status")}
+    status_ids = ctx.package.table("legal_events").field("status_ids")
+    out, opened, seen = [], set(), {}
+    for line, row in ctx.rows("legal_events"):
+        named = status_ids.items(row["status_ids"])
+        if row["changes_status"] == "true" and not named:
+            out.append(_p("legal_events", line, "status_ids", "event-needs-period", None, "an event that changes a status names the period(s) it opened or closed", "add the status_id, or set changes_status to false"))
+        if row["changes_status"] != "true" and named:
+            out.append(_p("legal_events", line, "status_ids", "period-without-change", row["status_ids"], "only an event that opened or closed a period names it", "set changes_status to true, or empty status_ids"))
+        for status_id in named:
+            period = periods.get(status_id)
+            if period is None:
+                continue  # the list rule reports a dangling ID
+            if _same_day(row["date"], row["date_precision"], period["valid_from"]):
+                opened.add(status_id)
+            elif not _same_day(row["date"], row["date_precision"], period["valid_to"]):
+                out.append(_p("legal_events", line, "date", "event-off-period", row["date"], f"{status_id} runs from {period['valid_from'] or '(undated)'} to {period['valid_to'] or '(open)'}; an event that opens or closes it falls on one of those days",
+                              "correct the event's date, or the period's valid_from / valid_to"))
+        key = (row["jurisdiction_id"], row["date"], row["event_type"], row["instrument"])
+        if key in seen:
+            out.append(_p("legal_events", line, "event_id", "duplicate-event", row["event_id"], f"the same action as {seen[key]} (jurisdiction, date, type and instrument)", "merge the two rows: one action, one row"))
+        seen.setdefault(key, row["event_id"])
+    if ctx.ids("legal_events", "event_id") is not None:
+        for line, row in ctx.rows("legal_status"):
+            if row["valid_from"] and row["status_id"] not in opened:
+                out.append(_p("legal_status", line, "valid_from", "period-not-opened", row["valid_from"], f"no row of legal_events opens {row['status_id']} on {row['valid_from']}",
+                              "add the action that started the period to legal_events (changes_status true, status_ids naming this row)"))
+    return out
+
+
+@rule("legal_status")
 def check_substances(ctx: Context):
+    """A substance is the plant (`kratom`) or an alkaloid of the alkaloids table."""
     alkaloids = ctx.ids("alkaloids", "alkaloid_id")
     if alkaloids is None:
         return []
+    events = ctx.package.table("legal_events").field("substances")
+    named = [("legal_status", line, "substance", [row["substance"]]) for line, row in ctx.rows("legal_status")]
+    named += [("legal_events", line, "substances", events.items(row["substances"])) for line, row in ctx.rows("legal_events")]
     return [
-        _p("legal_status", line, "substance", "substance-reference", row["substance"], f"{row['substance']!r} is neither kratom nor an alkaloid_id", "use kratom, or an alkaloid_id from alkaloids.csv")
-        for line, row in ctx.rows("legal_status")
-        if row["substance"] != "kratom" and row["substance"] not in alkaloids
+        _p(table, line, column, "substance-reference", item, f"{item!r} is neither kratom nor an alkaloid_id", "use kratom, or an alkaloid_id from alkaloids.csv")
+        for table, line, column, items in named for item in items
+        if item != "kratom" and item not in alkaloids
     ]
 
 
