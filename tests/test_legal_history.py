@@ -47,7 +47,7 @@ def test_panel_is_a_full_grid_with_unknown_before_the_first_period():
     assert len(grid) == len(pairs) * 12
     assert not grid.duplicated(["jurisdiction_id", "substance", "date"]).any()
     assert grid["status"].isna().any() and grid["status"].notna().any()
-    with pytest.raises(ValueError, match="freq is 'year' or 'month'"):
+    with pytest.raises(ValueError, match="freq is one of: year, month"):
         kratom_data.panel("week")
 
 

@@ -18,7 +18,7 @@ def con():
 
 
 def test_every_documented_query_runs(con):
-    assert len(QUERIES) == 5
+    assert len(QUERIES) == 6
     for sql in QUERIES:
         con.sql(sql).df()
 
@@ -43,3 +43,19 @@ def test_restriction_window_includes_known_bans(con):
     frame = con.sql(QUERIES[4]).df()
     assert "US-WI" in set(frame["jurisdiction_id"])  # Wisconsin's 2014 ban
     assert "US-AL" in set(frame["jurisdiction_id"])  # Alabama's 2016 ban
+
+
+def test_legal_history_query_counts_every_us_state_action_of_those_types(con):
+    per_year = con.sql(QUERIES[5]).df()
+    events = kratom_data.load("legal_events")
+    kinds = {"took_effect", "bill_signed", "bill_vetoed", "bill_failed", "emergency_rule", "rule_lapsed"}
+    us = events[events["jurisdiction_id"].str.startswith("US-") & events["event_type"].astype(str).isin(kinds)]
+    assert per_year["actions"].sum() == len(us) > 20
+    assert per_year["changed_a_position"].sum() == us["changes_status"].sum()
+
+
+def test_panel_snippet_runs():
+    snippet = re.findall(r"```python\n(.*?)```", (REPO / "docs" / "queries.md").read_text(), re.S)[-1]
+    scope: dict = {}
+    exec(snippet, scope)  # noqa: S102 - the documented example, run as written
+    assert scope["treated"]["treated"].any() and not scope["treated"]["treated"].all()

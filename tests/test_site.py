@@ -113,7 +113,7 @@ def test_shape_links_to_its_jurisdiction_timeline(site, page):
     page.locator('#map-us a:has(path[data-id="US-WI"])').click()
     assert page.url.endswith("/j/US-WI.html")
     assert "Wisconsin" in page.locator("h1").text_content()
-    assert page.locator("table tr").count() >= 2 and "controlled" in page.locator("table").text_content()
+    assert page.locator("table tr").count() >= 2 and "controlled" in page.locator("table").first.text_content()
     shoot(page, "jurisdiction-US-WI")
     assert page.errors == []
 
@@ -127,6 +127,40 @@ def test_pages_load_without_errors(site, page, name):
     assert page.locator("h1").count() == 1
     shoot(page, name.replace("/", "_").removesuffix(".html"))
     assert page.errors == []
+
+
+def test_jurisdiction_page_opens_with_today_then_a_drawn_timeline(site, page):
+    import kratom_data
+
+    page.goto((site / "j" / "US-AL.html").as_uri())
+    today = page.locator("#today").text_content()
+    alabama = kratom_data.load("legal_status").query("jurisdiction_id == 'US-AL' and substance == 'kratom'")
+    assert "controlled" in today and "since 2016" in today
+    bars, marks = page.locator("#timeline rect.period"), page.locator("#timeline circle.event")
+    assert bars.count() == alabama["valid_from"].notna().sum() + alabama["attested_from"].notna().sum()
+    events = kratom_data.load("legal_events").query("jurisdiction_id == 'US-AL'")
+    assert marks.count() == len(events) > 0
+    sources = page.locator("ol.sources li")
+    assert sources.count() > 0 and sources.first.locator("a").count() == 1  # by title, linked, not by slug
+    shoot(page, "jurisdiction-US-AL")
+    assert page.errors == []
+
+
+def test_dates_show_their_precision(site):
+    import kratom_data
+
+    events = kratom_data.load("legal_events")
+    year_only = events[events["date_precision"] == "year"].iloc[0]
+    text = (site / "j" / page_name(year_only["jurisdiction_id"])).read_text()
+    row = text[text.index(f'id="{year_only["event_id"]}">') + len(f'id="{year_only["event_id"]}">'):]
+    row = row[: row.index("</tr>")]
+    assert f"<td>{year_only['date'].year}</td>" in row and year_only["date"].strftime("%Y-%m-%d") not in row
+
+
+def test_us_page_lists_the_2016_dea_notice_and_its_withdrawal(site):
+    text = (site / "j" / "US.html").read_text()
+    assert "notice of intent" in text and "notice withdrawn" in text
+    assert text.index("2016-08-31") < text.index("2016-10-13")
 
 
 def test_every_relative_link_resolves(site):

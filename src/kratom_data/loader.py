@@ -112,17 +112,21 @@ def timeline(jurisdiction_id: str, release: Path | str | None = None) -> pd.Data
 PANEL_COLUMNS = ["status_id", "status", "legal_basis", "sale", "possession", "min_age"]
 
 
-def panel(freq: str = "year", start=None, end=None, release: Path | str | None = None) -> pd.DataFrame:
+def panel(freq: str | None = None, start=None, end=None, release: Path | str | None = None) -> pd.DataFrame:
     """A jurisdiction x substance x date grid of the legal position on the first day of each year or
     month from `start` to `end` (default: 2010 to the release date), for policy studies. Every place x
     substance with a recorded period appears on every date; where no period holds yet, the position
-    is unknown (`status` missing), never projected from a later one."""
-    if freq not in ("year", "month"):
-        raise ValueError("freq is 'year' or 'month'")
+    is unknown (`status` missing), never projected from a later one. `freq` is a date-precision code:
+    year (the default) or month."""
+    precision = package(release).table("legal_status").vocabulary("date_precision")
+    steps = {precision.year: "YS", precision.month: "MS"}
+    freq = freq or precision.year
+    if freq not in steps:
+        raise ValueError(f"freq is one of: {', '.join(steps)}")
     frame = load("legal_status", release)
     created = package(release).descriptor.get("created")
     first, last = pd.Timestamp(start or "2010-01-01"), pd.Timestamp(end or created or pd.Timestamp.today().normalize())
-    dates = pd.date_range(first, last, freq="YS" if freq == "year" else "MS")
+    dates = pd.date_range(first, last, freq=steps[freq])
     pairs = frame[["jurisdiction_id", "substance"]].drop_duplicates().sort_values(["jurisdiction_id", "substance"])
     grid = pairs.merge(pd.DataFrame({"date": dates}), how="cross")
     held = pd.concat([status_on(day, release).assign(date=day) for day in dates], ignore_index=True) if len(dates) else frame.head(0).assign(date=pd.NaT)

@@ -34,6 +34,8 @@ svg{width:100%;height:auto;background:#f7fbff;border:1px solid #ccc}svg path{str
 svg a:hover path{stroke:#000;stroke-width:1}.legend span{display:inline-block;width:1em;height:1em;margin:0 .3em 0 1em;vertical-align:middle}
 .badge{padding:.1rem .4rem;border-radius:.3rem;color:#fff;font-size:.8rem}footer{font-size:.8rem;color:#555;margin:2rem 1rem}
 code{background:#f0f3f5;padding:0 .2rem}.scroll{overflow-x:auto}
+.today{border:1px solid #ccc;border-left:6px solid #1f3b4d;padding:.2rem 1rem;margin:1rem 0}
+svg.timeline{background:#fff}svg.timeline text{font-size:11px;fill:#333}circle.event{fill:#1f3b4d}.muted{color:#555}
 """
 STATUS_PALETTE = ("#1a9850", "#67a9cf", "#ef8a62", "#b2182b")  # in the order of the status enum: least to most controlled
 VERDICT_PALETTE = ("#1a9850", "#91cf60", "#999999", "#ef8a62", "#b2182b")  # in the order of the verdict enum
@@ -92,6 +94,55 @@ def _assets() -> dict[str, str]:
     return files
 
 
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December")
+
+
+def date_shower(codes):
+    """`shown(date, precision)`: a date as precisely as it is known (a year-precision 1943 reads "1943",
+    never "1943-01-01"), for the release's date_precision codes."""
+    def shown(date: str | None, precision: str | None) -> str:
+        if not date:
+            return ""
+        if precision == codes.year:
+            return date[:4]
+        if precision == codes.month:
+            return f"{MONTHS[int(date[5:7]) - 1]} {date[:4]}"
+        return date
+    return shown
+
+
+def timeline_drawing(periods: list[dict], events: list[dict], release_date: str, colours: dict, shown_date) -> dict | None:
+    """Coordinates for the page's timeline: one bar per period (a lane per substance), one mark per event."""
+    starts = [p["valid_from"] or p["attested_from"] for p in periods if p["valid_from"] or p["attested_from"]] + [e["date"] for e in events]
+    if not starts:
+        return None
+    first, last = int(min(starts)[:4]), int(release_date[:4]) + 1
+    width, left, lane = 860.0, 130.0, 22
+    span = max(last - first, 1)
+
+    def x(date: str) -> float:
+        year, day_of_year = int(date[:4]), (int(date[5:7]) - 1) * 30.4 + int(date[8:10])
+        return round(left + (year - first + day_of_year / 366) / span * (width - left), 1)
+
+    substances = sorted({p["substance"] for p in periods}, key=lambda s: (s != "kratom", s))
+    bars = []
+    for p in periods:
+        start = p["valid_from"] or p["attested_from"]
+        if not start:
+            continue
+        end = p["valid_to"] or release_date
+        y = 10 + substances.index(p["substance"]) * lane
+        bars.append({"x": x(start), "y": y, "w": max(x(end) - x(start), 2), "colour": colours[p["status"]], "id": p["status_id"],
+                     "label": f"{p['substance']}: {p['status'].replace('_', ' ')} from {shown_date(start, p['date_precision'] if p['valid_from'] else None)}"
+                              + ("" if p["valid_from"] else " (first attested)") + (f" to {p['valid_to']}" if p["valid_to"] else "")})
+    marks_y = 10 + len(substances) * lane + 8
+    marks = [{"x": x(e["date"]), "y": marks_y, "id": e["event_id"], "label": f"{shown_date(e['date'], e['date_precision'])}: {e['event_type'].replace('_', ' ')}"}
+             for e in events]
+    ticks = [{"x": x(f"{year}-01-01"), "label": str(year)} for year in range(first, last + 1, max(1, span // 10))]
+    lanes = [{"y": 10 + i * lane, "label": s} for i, s in enumerate(substances)] + [{"y": marks_y - 6, "label": "events"}]
+    return {"height": marks_y + 34, "width": width, "bars": bars, "marks": marks, "ticks": ticks, "lanes": lanes, "axis_y": marks_y + 14}
+
+
 def status_by_year(release: Path, release_date: str) -> dict[str, dict[str, str]]:
     """For each year (1 January) and the release date: the status of the plant in every jurisdiction with a row."""
     out = {}
@@ -136,10 +187,19 @@ def build_site(root: Path, out: Path, release: Path) -> list[Path]:
     by_place: dict[str, list] = {}
     for period in legal:
         by_place.setdefault(period["jurisdiction_id"], []).append(period)
+    events_by_place: dict[str, list] = {}
+    for event in records(frames["legal_events"].sort_values(["date", "event_id"])):
+        events_by_place.setdefault(event["jurisdiction_id"], []).append(event)
+    in_force = {row["status_id"] for row in records(status_on(date, release))}
+    shown_date = date_shower(pkg.table("legal_events").vocabulary("date_precision"))
     for place in records(frames["jurisdictions"]):
         code = place["jurisdiction_id"]
-        render(f"j/{page_name(code)}", "jurisdiction.html", f"{place['name']} ({code})", depth=1,
-               parent=place["parent_id"], periods=by_place.get(code, []))
+        periods, events = by_place.get(code, []), events_by_place.get(code, [])
+        cited = sorted({s for row in periods + events for s in row["source_ids"]})
+        render(f"j/{page_name(code)}", "jurisdiction.html", f"{place['name']} ({code})", depth=1, place=place,
+               parent=place["parent_id"], periods=periods, events=events, today=[p for p in periods if p["status_id"] in in_force],
+               drawing=timeline_drawing(periods, events, date, status_colours, shown_date), release_date=date, shown_date=shown_date,
+               sources=[sources[s] for s in cited if s in sources])
     studies, outcomes = frames["studies"], frames["study_outcomes"]
     grid = outcomes.merge(studies[["study_id", "design"]], on="study_id").pivot_table(
         index="design", columns="domain", values="study_id", aggfunc="nunique", fill_value=0, observed=True)

@@ -173,9 +173,8 @@ def check_undated_periods(ctx: Context):
     return out
 
 
-def _same_day(date: str, precision: str, other: str) -> bool:
-    """Whether `date`, known to `precision`, can be the day `other`."""
-    width = {"day": 10, "month": 7, "year": 4}.get(precision, 10)
+def _same_day(date: str, width: int, other: str) -> bool:
+    """Whether `date`, known to its first `width` characters (its precision), can be the day `other`."""
     return bool(other) and date[:width] == other[:width]
 
 
@@ -185,6 +184,8 @@ def check_events(ctx: Context):
     every dated period is opened by an event; no action is recorded twice."""
     periods = {row["status_id"]: row for _, row in ctx.rows("legal_status")}
     status_ids = ctx.package.table("legal_events").field("status_ids")
+    precision = ctx.codes("legal_events", "date_precision")
+    widths = {precision.day: 10, precision.month: 7, precision.year: 4}
     out, opened, seen = [], set(), {}
     for line, row in ctx.rows("legal_events"):
         named = status_ids.items(row["status_ids"])
@@ -196,9 +197,10 @@ def check_events(ctx: Context):
             period = periods.get(status_id)
             if period is None:
                 continue  # the list rule reports a dangling ID
-            if _same_day(row["date"], row["date_precision"], period["valid_from"]):
+            width = widths.get(row["date_precision"], 10)
+            if _same_day(row["date"], width, period["valid_from"]):
                 opened.add(status_id)
-            elif not _same_day(row["date"], row["date_precision"], period["valid_to"]):
+            elif not _same_day(row["date"], width, period["valid_to"]):
                 out.append(_p("legal_events", line, "date", "event-off-period", row["date"], f"{status_id} runs from {period['valid_from'] or '(undated)'} to {period['valid_to'] or '(open)'}; an event that opens or closes it falls on one of those days",
                               "correct the event's date, or the period's valid_from / valid_to"))
         key = (row["jurisdiction_id"], row["date"], row["event_type"], row["instrument"])
