@@ -40,7 +40,13 @@ wheelhouse: $(STAMP)
 browser:
 	@command -v chromium > /dev/null || { [ "$$(id -u)" = 0 ] && apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium > /dev/null; } || echo "chromium missing: install Debian's chromium package for the browser tests"
 
-test: wheel wheelhouse browser
+# cffconvert validates CITATION.cff; its pinned jsonschema clashes with frictionless, so it gets its own venv.
+CFF := .venv-cff/bin/cffconvert
+$(CFF):
+	$(PYTHON) -m venv .venv-cff
+	.venv-cff/bin/python -m pip install --quiet "cffconvert==2.0.0"
+
+test: wheel wheelhouse browser $(CFF)
 	$(BIN)/python -m pytest
 
 site: build
@@ -53,4 +59,4 @@ dictionary: $(STAMP)
 	$(BIN)/kratom-data dictionary
 
 clean:
-	rm -rf $(VENV) dist .wheelhouse
+	rm -rf $(VENV) .venv-cff dist .wheelhouse

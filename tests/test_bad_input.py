@@ -179,10 +179,15 @@ def test_one_megabyte_cell(package_copy):
 
 # --- Frictionless layer -----------------------------------------------------------------------
 
-def test_impossible_date(package_copy):
-    line = edit_cell(package_copy, "sources", "published", "2021-02-30", where=lambda r: r["published"])
+@pytest.mark.parametrize("value, says", [
+    ("2021-02-30", "February 2021 has 28 days, so day 30 does not exist"),
+    ("2021-13-01", "month 13 does not exist"),
+    ("30/02/2021", "is not a date written YYYY-MM-DD"),
+], ids=["day", "month", "format"])
+def test_impossible_date_says_what_is_wrong(package_copy, value, says):
+    line = edit_cell(package_copy, "sources", "published", value, where=lambda r: r["published"])
     problem = expect(package_copy, "sources", line, "published", "type-error")
-    assert "YYYY-MM-DD" in problem.fix
+    assert says in problem.message and "YYYY-MM-DD" in problem.fix
 
 
 def test_unknown_enum_value(package_copy):
@@ -221,7 +226,15 @@ def test_dangling_foreign_key(package_copy, table, column):
     dangling = "ZZ" if "jurisdiction" in column or column in ("parent_id", "origin_id", "country_id") else "no-such-id"
     line = edit_cell(package_copy, table, column, dangling, where=lambda r: r[column])
     problem = expect(package_copy, table, line, column, "foreign-key")
-    assert "exists in the referenced table" in problem.fix
+    target = next(t for c, t, _ in SCHEMA.table(table).foreign_keys if c == column)
+    assert f"the {target} table" in problem.message and "or add that row there first" in problem.fix
+
+
+def test_missing_foreign_key_names_the_table_and_suggests_the_closest_id(package_copy):
+    line = edit_cell(package_copy, "studies", "country_id", "UK", where=lambda r: r["country_id"])
+    problem = expect(package_copy, "studies", line, "country_id", "foreign-key")
+    assert "'UK' is not a jurisdiction_id in the jurisdictions table (data/jurisdictions.csv)" in problem.message
+    assert problem.fix.startswith("did you mean 'GB'?")
 
 
 @pytest.mark.parametrize("table, column", LIST_REFERENCES, ids=[f"{t}.{c}" for t, c in LIST_REFERENCES])

@@ -72,3 +72,15 @@ def test_every_dated_period_is_opened_by_an_event():
     opened = {status for row in events[events["changes_status"]].itertuples() for status in row.status_ids}
     assert set(periods.loc[periods["valid_from"].notna(), "status_id"]) <= opened
     assert len(events) >= 240
+
+
+def test_the_release_ships_the_yearly_panel_as_a_table(release_dir):
+    import json
+
+    shipped = kratom_data.load("status_panel")
+    created = json.loads((release_dir / "datapackage.json").read_text())["created"]
+    computed = kratom_data.panel("year", end=created)
+    assert (release_dir / "csv" / "status_panel.csv").exists() and (release_dir / "parquet" / "status_panel.parquet").exists()
+    assert len(shipped) == len(computed)
+    assert shipped["status"].astype("string").fillna("").tolist() == computed["status"].astype("string").fillna("").tolist()
+    assert "status_panel" not in kratom_data.load("legal_status").columns  # a derived table, not a source column

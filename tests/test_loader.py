@@ -57,7 +57,7 @@ def test_dtypes_are_typed():
 
 
 def test_tables_and_version():
-    assert kratom_data.tables() == list(PACKAGE.tables)
+    assert kratom_data.tables() == list(PACKAGE.all_tables) == list(PACKAGE.tables) + list(PACKAGE.derived)
     assert kratom_data.__version__ == PACKAGE.version
 
 

@@ -12,11 +12,14 @@ import json
 import sqlite3
 from pathlib import Path
 
+import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
+from .export import to_csv_text
+from .loader import typed_frame
 from .metadata import datasette_metadata, release_date, schema_org
 from .outputs import OutputFolder
 from .schema import Package, Table
@@ -26,17 +29,21 @@ REPORT = "validation-report.json"
 FIXED_FILES = ("kratom-data.sqlite", "datasette.json", "kratom-data.xlsx", "CITATION.cff", "datapackage.json", "dataset.jsonld")
 
 
+def _csv_types(table: Table) -> pacsv.ConvertOptions:
+    types = {f.name: (pa.string() if f.type == "list" or f.enum else f.arrow_type) for f in table.fields}
+    return pacsv.ConvertOptions(column_types=types, null_values=[""], strings_can_be_null=True, quoted_strings_can_be_null=True,
+                                true_values=["true"], false_values=["false"], include_columns=table.field_names)
+
+
 def read_arrow(package: Package, table: Table) -> pa.Table:
     """A CSV read into the table's explicit Arrow schema (lists split into list<string>)."""
-    types = {f.name: (pa.string() if f.type == "list" or f.enum else f.arrow_type) for f in table.fields}
-    raw = pacsv.read_csv(
-        pa.BufferReader(package.raw(table.name)),
-        parse_options=pacsv.ParseOptions(newlines_in_values=True),
-        convert_options=pacsv.ConvertOptions(
-            column_types=types, null_values=[""], strings_can_be_null=True, quoted_strings_can_be_null=True,
-            true_values=["true"], false_values=["false"], include_columns=table.field_names,
-        ),
-    )
+    raw = pacsv.read_csv(pa.BufferReader(package.raw(table.name)), parse_options=pacsv.ParseOptions(newlines_in_values=True),
+                         convert_options=_csv_types(table))
+    return _typed(table, raw, package.version)
+
+
+def _typed(table: Table, raw: pa.Table, version: str) -> pa.Table:
+    """CSV-typed columns -> the table's explicit Arrow schema: enums as full dictionaries, lists split."""
     columns = []
     for field in table.fields:
         column = raw.column(field.name)
@@ -46,7 +53,7 @@ def read_arrow(package: Package, table: Table) -> pa.Table:
             split = pc.split_pattern(column, field.delimiter)
             column = pc.if_else(pc.is_null(split), pa.scalar([], pa.list_(pa.string())), split)
         columns.append(column)
-    return pa.Table.from_arrays(columns, schema=table.arrow_schema(package.version))
+    return pa.Table.from_arrays(columns, schema=table.arrow_schema(version))
 
 
 def write_parquet(arrow: pa.Table, path: Path) -> None:
@@ -97,9 +104,17 @@ def release_descriptor(package: Package, out: Path, date: str) -> dict:
     return descriptor
 
 
+def derive(package: Package, tables: dict[str, pa.Table], date: str) -> dict[str, str]:
+    """The CSV text of each derived table, computed from the built source tables (today: the yearly status panel)."""
+    from .loader import PANEL_START, panel_of
+
+    legal = typed_frame(package.table("legal_status"), tables["legal_status"])
+    return {name: to_csv_text(panel_of(legal, pd.date_range(PANEL_START, date, freq="YS")), table) for name, table in package.derived.items()}
+
+
 def planned(package: Package, report: dict | None) -> list[str]:
     """Every file a build writes, relative to its output folder."""
-    names = [f"{folder}/{name}.{folder}" for name in package.tables for folder in ("csv", "parquet")]
+    names = [f"{folder}/{name}.{folder}" for name in package.all_tables for folder in ("csv", "parquet")]
     return names + list(FIXED_FILES) + ([REPORT] if report is not None else []) + ["SHA256SUMS"]
 
 
@@ -117,6 +132,11 @@ def build(root: Path, out: Path, report: dict | None = None, progress=None) -> l
         tables[name] = read_arrow(package, package.table(name))
         write_parquet(tables[name], out / "parquet" / f"{name}.parquet")
         (out / "csv" / f"{name}.csv").write_bytes(package.raw(name))
+    for name, text in derive(package, tables, date).items():
+        (out / "csv" / f"{name}.csv").write_text(text, encoding="utf-8")
+        raw = pacsv.read_csv(pa.BufferReader(text.encode("utf-8")), convert_options=_csv_types(package.table(name)))
+        tables[name] = _typed(package.table(name), raw, package.version)
+        write_parquet(tables[name], out / "parquet" / f"{name}.parquet")
     write_sqlite(package, tables, out / "kratom-data.sqlite")
     _write_json(out / "datasette.json", datasette_metadata(package))
     write_workbook(package, tables, out / "kratom-data.xlsx", date)

@@ -13,7 +13,7 @@ from pathlib import Path
 
 FOLDER = "catalogue"
 CONSTRAINTS = ("required", "unique", "enum", "pattern", "minimum", "maximum", "minLength", "maxLength")
-RESOURCE_KEYS = ("type", "path", "scheme", "format", "mediatype", "encoding", "title", "description", "dialect", "usageWarning")
+RESOURCE_KEYS = ("type", "path", "scheme", "format", "mediatype", "encoding", "title", "description", "dialect", "usageWarning", "derived")
 
 
 class CatalogueError(ValueError):
@@ -77,6 +77,9 @@ def descriptor(root: Path) -> dict:
         return out
 
     out = {key: value for key, value in package["package"].items()}
+    publication = {key: value for key, value in package.get("publication", {}).items() if value}
+    if publication:
+        out["kratom_data:publication"] = publication
     out["resources"] = []
     for name, resource in resources.items():
         merged = {**defaults, **resource}
@@ -95,7 +98,7 @@ def descriptor(root: Path) -> dict:
 def _generated(kind: str, resources: dict) -> list[str]:
     """A vocabulary the catalogue computes instead of repeating, e.g. the names of the data tables."""
     if kind == "data resources":
-        return [name for name, resource in resources.items() if resource["path"].startswith("data/")]
+        return [name for name, resource in resources.items() if resource["path"].startswith("data/") and "derived" not in resource]
     raise CatalogueError(f"unknown generated vocabulary {kind!r}")
 
 

@@ -216,9 +216,19 @@ def run_generate(args) -> int:
     except (catalogue.CatalogueError, OSError, ValueError) as error:
         print(f"generate stopped: {error}", file=sys.stderr)
         return 1
+    from .metadata import VersionError, citation_files
+
     out = root / "docs" / "data-dictionary.md"
-    write_dictionary(Package.read(path), out)
-    print(f"wrote {path} and {out}")
+    package = Package.read(path)
+    write_dictionary(package, out)
+    try:
+        cited = citation_files(root, package)
+    except VersionError as error:
+        print(f"generate stopped: {error}", file=sys.stderr)
+        return 1
+    for name, text in cited.items():
+        (root / name).write_text(text, encoding="utf-8")
+    print(f"wrote {path}, {out}, " + ", ".join(str(root / name) for name in cited))
     return 0
 
 

@@ -33,8 +33,10 @@ def render(package: Package) -> str:
         f"Generated from `datapackage.json` (version {package.version}) by `kratom-data dictionary`; do not edit by hand.",
         "",
     ]
-    for table in package.tables.values():
+    for table in package.all_tables.values():
         lines += [f"## {table.name}", "", table.description, ""]
+        if table.derived:
+            lines += [f"*Derived by every build, not edited:* {table.derived}. Shipped in the release only.", ""]
         lines.append(f"Primary key: `{', '.join(table.primary_key)}`.")
         for column, ref_table, ref_column in table.foreign_keys:
             lines.append(f"`{column}` references `{ref_table}.{ref_column}`.")

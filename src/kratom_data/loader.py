@@ -46,8 +46,8 @@ def package(release: Path | str | None = None) -> Package:
 
 
 def tables(release: Path | str | None = None) -> list[str]:
-    """Names of the tables, in dependency order."""
-    return list(package(release).tables)
+    """Names of the tables, in dependency order (a release also ships the tables derived from them)."""
+    return list(package(release).all_tables)
 
 
 def load(name: str, release: Path | str | None = None) -> pd.DataFrame:
@@ -77,12 +77,15 @@ def status_on(date, release: Path | str | None = None) -> pd.DataFrame:
 
     An undated period counts only from its `attested_from`: before that, nothing is known, and the
     place x substance is simply absent (unknown), never projected backwards."""
-    day = pd.Timestamp(date)
-    frame = load("legal_status", release)
-    start = _starts(frame)
+    return status_at(load("legal_status", release), pd.Timestamp(date))
+
+
+def status_at(legal: pd.DataFrame, day: pd.Timestamp) -> pd.DataFrame:
+    """The rows of a typed legal_status frame in force on `day` (see status_on)."""
+    start = _starts(legal)
     started = start.notna() & (start <= day)
-    not_ended = frame["valid_to"].isna() | (frame["valid_to"] > day)
-    return frame[started & not_ended].reset_index(drop=True)
+    not_ended = legal["valid_to"].isna() | (legal["valid_to"] > day)
+    return legal[started & not_ended].reset_index(drop=True)
 
 
 def timeline(jurisdiction_id: str, release: Path | str | None = None) -> pd.DataFrame:
@@ -110,6 +113,7 @@ def timeline(jurisdiction_id: str, release: Path | str | None = None) -> pd.Data
 
 
 PANEL_COLUMNS = ["status_id", "status", "legal_basis", "sale", "possession", "min_age"]
+PANEL_START = "2010-01-01"
 
 
 def panel(freq: str | None = None, start=None, end=None, release: Path | str | None = None) -> pd.DataFrame:
@@ -123,13 +127,17 @@ def panel(freq: str | None = None, start=None, end=None, release: Path | str | N
     freq = freq or precision.year
     if freq not in steps:
         raise ValueError(f"freq is one of: {', '.join(steps)}")
-    frame = load("legal_status", release)
     created = package(release).descriptor.get("created")
-    first, last = pd.Timestamp(start or "2010-01-01"), pd.Timestamp(end or created or pd.Timestamp.today().normalize())
-    dates = pd.date_range(first, last, freq=steps[freq])
-    pairs = frame[["jurisdiction_id", "substance"]].drop_duplicates().sort_values(["jurisdiction_id", "substance"])
+    last = end or created or pd.Timestamp.today().normalize()
+    return panel_of(load("legal_status", release), pd.date_range(pd.Timestamp(start or PANEL_START), pd.Timestamp(last), freq=steps[freq]))
+
+
+def panel_of(legal: pd.DataFrame, dates: pd.DatetimeIndex) -> pd.DataFrame:
+    """The panel grid of a typed legal_status frame on the given dates (see panel)."""
+    pairs = legal[["jurisdiction_id", "substance"]].drop_duplicates().sort_values(["jurisdiction_id", "substance"])
     grid = pairs.merge(pd.DataFrame({"date": dates}), how="cross")
-    held = pd.concat([status_on(day, release).assign(date=day) for day in dates], ignore_index=True) if len(dates) else frame.head(0).assign(date=pd.NaT)
+    held = [status_at(legal, day).assign(date=day) for day in dates]
+    held = pd.concat(held, ignore_index=True) if held else legal.head(0).assign(date=pd.NaT)
     out = grid.merge(held[["jurisdiction_id", "substance", "date", *PANEL_COLUMNS]], on=["jurisdiction_id", "substance", "date"], how="left")
     return out.sort_values(["jurisdiction_id", "substance", "date"]).reset_index(drop=True)
 
@@ -143,7 +151,7 @@ def source_package(release: Path | str | None = None) -> Package:
 
     def opener(relative: str) -> bytes | None:
         name = Path(relative).stem
-        return to_csv_text(load(name, release), shipped.table(name)).encode("utf-8") if name in shipped.tables else None
+        return to_csv_text(load(name, release), shipped.table(name)).encode("utf-8") if name in shipped.all_tables else None
 
     return Package(shipped.descriptor, release_folder(release), opener)
 

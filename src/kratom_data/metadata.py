@@ -5,6 +5,7 @@ Also writes the schema.org Dataset description of a release, for search engines 
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -44,8 +45,59 @@ def release_date(root: Path, package: Package) -> str:
     return dates[package.version]
 
 
+def citation_cff(package: Package, date: str) -> str:
+    """CITATION.cff, generated from the descriptor (checked current by the tests; `cffconvert --validate` passes)."""
+    descriptor = package.descriptor
+    lines = [
+        "# Generated from catalogue/package.toml by `kratom-data generate`; do not edit by hand.",
+        "cff-version: 1.2.0",
+        'message: "If you use this data set, please cite the release you used."',
+        "type: dataset",
+        f"title: {json.dumps(descriptor['title'])}",
+        f'version: "{package.version}"',
+        f'date-released: "{date}"',
+        f"license: {package.licence['name']}",
+        f"repository-code: {json.dumps(descriptor['homepage'])}",
+        f"url: {json.dumps(descriptor['homepage'])}",
+        "authors:",
+        *[f"  - name: {json.dumps(c['title'])}" for c in descriptor.get("contributors", [])],
+        "keywords:",
+        *[f"  - {json.dumps(k)}" for k in descriptor.get("keywords", [])],
+        f"abstract: {json.dumps(descriptor['description'])}",
+    ]
+    if package.publication.get("doi"):
+        lines.append(f"doi: {package.publication['doi']}")
+    return "\n".join(lines) + "\n"
+
+
+def zenodo(package: Package, date: str) -> dict:
+    """.zenodo.json: what Zenodo (DataCite) needs to mint a DOI when a release is published on GitHub."""
+    descriptor = package.descriptor
+    return {
+        "title": f"{descriptor['title']}, version {package.version}",
+        "upload_type": "dataset",
+        "description": descriptor["description"],
+        "version": package.version,
+        "publication_date": date,
+        "license": package.licence["name"].lower(),
+        "creators": [{"name": c["title"]} for c in descriptor.get("contributors", [])],
+        "keywords": descriptor.get("keywords", []),
+        "related_identifiers": [{"identifier": descriptor["homepage"], "relation": "isSupplementTo", "resource_type": "software"}],
+        "notes": f"Cite as: {package.citation(date)}",
+    }
+
+
+def citation_files(root: Path, package: Package) -> dict[str, str]:
+    """The citation metadata files at the repository root, as `kratom-data generate` writes them."""
+    date = changelog_releases(root).get(package.version)
+    if date is None:
+        raise VersionError(f"CHANGELOG.md has no '## [{package.version}] - YYYY-MM-DD' heading for the catalogue's version")
+    return {"CITATION.cff": citation_cff(package, date), ".zenodo.json": json.dumps(zenodo(package, date), indent=2, ensure_ascii=False) + "\n"}
+
+
 def schema_org(package: Package, date: str, files: list[str]) -> dict:
     descriptor = package.descriptor
+    base = package.publication.get("download_base", "")
     return {
         "@context": "https://schema.org/",
         "@type": "Dataset",
@@ -58,12 +110,14 @@ def schema_org(package: Package, date: str, files: list[str]) -> dict:
         "keywords": descriptor.get("keywords", []),
         "creator": {"@type": "Organization", "name": package.authors},
         "isAccessibleForFree": True,
-        "variableMeasured": [f"{t.name}.{f.name}" for t in package.tables.values() for f in t.fields],
+        "variableMeasured": [f"{t.name}.{f.name}" for t in package.all_tables.values() for f in t.fields],
         "distribution": [
-            {"@type": "DataDownload", "contentUrl": name, "encodingFormat": FORMATS.get(Path(name).suffix, "application/octet-stream")}
+            {"@type": "DataDownload", "contentUrl": base.rstrip("/") + "/" + name if base else name, "encodingFormat": FORMATS.get(Path(name).suffix, "application/octet-stream")}
             for name in files
         ],
         "citation": package.citation(date),
+        "url": descriptor["homepage"],
+        **({"identifier": f"https://doi.org/{package.publication['doi']}"} if package.publication.get("doi") else {}),
     }
 
 
@@ -84,7 +138,7 @@ def datasette_metadata(package: Package) -> dict:
                         "description": table.description + (f" Usage warning: {table.descriptor['usageWarning']}" if table.descriptor.get("usageWarning") else ""),
                         "columns": {field.name: field.description for field in table.fields},
                     }
-                    for table in package.tables.values()
+                    for table in package.all_tables.values()
                 }
             }
         },

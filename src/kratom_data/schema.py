@@ -206,6 +206,11 @@ class Table:
         return self.descriptor["path"]
 
     @property
+    def derived(self) -> str | None:
+        """How a build computes this table, for tables nobody edits (None for a source table)."""
+        return self.descriptor.get("derived")
+
+    @property
     def description(self) -> str:
         return self.descriptor.get("description", "")
 
@@ -246,13 +251,24 @@ class Package:
         return self.descriptor["version"]
 
     @cached_property
-    def tables(self) -> dict[str, Table]:
+    def all_tables(self) -> dict[str, Table]:
+        """Every resource: the source tables, then the tables a build derives from them."""
         return {r["name"]: Table(r["name"], r) for r in self.descriptor["resources"]}
 
+    @cached_property
+    def tables(self) -> dict[str, Table]:
+        """The source tables: edited by people, validated, released with stable IDs."""
+        return {name: table for name, table in self.all_tables.items() if not table.derived}
+
+    @property
+    def derived(self) -> dict[str, Table]:
+        """Tables a build computes from the source tables (e.g. the status panel); nobody edits them."""
+        return {name: table for name, table in self.all_tables.items() if table.derived}
+
     def table(self, name: str) -> Table:
-        if name not in self.tables:
-            raise KeyError(f"no table {name!r}; tables are: {', '.join(self.tables)}")
-        return self.tables[name]
+        if name not in self.all_tables:
+            raise KeyError(f"no table {name!r}; tables are: {', '.join(self.all_tables)}")
+        return self.all_tables[name]
 
     def tables_with(self, *fields: str) -> list[str]:
         """Names of the tables that have all these fields: rule sets follow the schema, not a hand-kept list."""
@@ -290,7 +306,13 @@ class Package:
     def authors(self) -> str:
         return "; ".join(c["title"] for c in self.descriptor.get("contributors", []))
 
+    @property
+    def publication(self) -> dict:
+        """Where the published release lives: `doi` once minted, `download_base` for absolute links."""
+        return self.descriptor.get("kratom_data:publication", {})
+
     def citation(self, date: str) -> str:
         """The one citation string: README, site, CITATION.cff, schema.org and the workbook use it."""
         title = self.descriptor.get("title", self.descriptor["name"])
-        return f"{self.authors} ({date[:4]}). {title}, version {self.version} [data set]. {self.licence['name']}."
+        doi = f" https://doi.org/{self.publication['doi']}" if self.publication.get("doi") else ""
+        return f"{self.authors} ({date[:4]}). {title}, version {self.version} [data set]. {self.licence['name']}.{doi}"

@@ -34,11 +34,11 @@ def write_workbook(package: Package, tables: dict[str, pa.Table], path: Path, re
         "",
         "Sheet / table, rows, description:",
     ]
-    lines += [f"{name} ({tables[name].num_rows} rows): {table.description}" for name, table in package.tables.items()]
+    lines += [f"{name} ({tables[name].num_rows} rows): {table.description}" for name, table in package.all_tables.items()]
     for row, text in enumerate(lines):
         readme.write_string(row, 0, text, bold if row == 0 else None)
     readme.set_column(0, 0, 120)
-    for name, table in package.tables.items():
+    for name, table in package.all_tables.items():
         sheet = workbook.add_worksheet(name[:31])
         for column, field in enumerate(table.fields):
             sheet.write_string(0, column, field.name, bold)

@@ -39,7 +39,7 @@ def check(package: Package, texts: dict[str, TableText]) -> tuple[list[Problem],
     checks = []
     for task in report.tasks:
         text = texts[task.name]
-        found = [_to_problem(task.name, text, error) for error in task.errors]
+        found = [_to_problem(task.name, text, error, texts) for error in task.errors]
         problems += found
         checks.append({"layer": "frictionless", "table": task.name, "check": "table schema", "rows": len(text.rows), "problems": len(found)})
     for error in report.errors:
@@ -47,7 +47,7 @@ def check(package: Package, texts: dict[str, TableText]) -> tuple[list[Problem],
     return problems, checks
 
 
-def _to_problem(table: str, text: TableText, error) -> Problem:
+def _to_problem(table: str, text: TableText, error, texts: dict[str, TableText]) -> Problem:
     row_number = getattr(error, "row_number", None)
     line = text.line_of_row_number(row_number) if row_number else None
     column = getattr(error, "field_name", None)
@@ -58,10 +58,48 @@ def _to_problem(table: str, text: TableText, error) -> Problem:
     if error.type == "primary-key":
         column = ",".join(text.table.primary_key)
     fix = FIXES.get(error.type, "see the data dictionary for the field's rules")
+    message = error.note or error.message
     if error.type == "constraint-error" and column in text.table.field_names:
         fix = _constraint_fix(text.table.field(column), error.note or "")
-    message = error.note or error.message
+    if error.type == "type-error" and column in text.table.field_names and text.table.field(column).type == "date":
+        message = _date_problem(str(value))
+    if error.type == "foreign-key" and column in text.table.field_names:
+        message, fix = _reference_problem(text.table, column, value, texts)
     return Problem(table, line, column, error.type, value, message, fix, "frictionless")
+
+
+def _date_problem(cell: str) -> str:
+    """Say what is wrong with a date in words a spreadsheet user can act on."""
+    import calendar
+    import re
+
+    match = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", cell)
+    if not match:
+        return f"{cell!r} is not a date written YYYY-MM-DD (e.g. 2016-05-10); a spreadsheet may have reformatted it"
+    year, month, day = (int(part) for part in match.groups())
+    if not 1 <= month <= 12:
+        return f"month {month} does not exist (the date is YYYY-MM-DD: year, month 01-12, day)"
+    days = calendar.monthrange(year, month)[1]
+    return f"{calendar.month_name[month]} {year} has {days} days, so day {day} does not exist"
+
+
+ALIASES = {"UK": "GB", "EL": "GR"}  # codes used outside ISO 3166-1 (UK for GB; the EU's EL for Greece)
+
+
+def _reference_problem(table, column: str, value, texts: dict[str, TableText]) -> tuple[str, str]:
+    """Name the table the ID must exist in, and suggest the closest existing ID."""
+    import difflib
+
+    target, field = next((t, f) for c, t, f in table.foreign_keys if c == column)
+    known = [row[field] for row in texts[target].rows] if target in texts else []
+    guess = ALIASES.get(str(value))
+    if guess not in known:
+        close = difflib.get_close_matches(str(value), known, n=1, cutoff=0.6) or difflib.get_close_matches(str(value).upper(), known, n=1, cutoff=0.6)
+        guess = close[0] if close else None
+    where = texts[target].table.path if target in texts else target
+    message = f"{value!r} is not a {field} in the {target} table ({where})"
+    fix = (f"did you mean {guess!r}? " if guess else "") + f"use an existing {field} of {where}, or add that row there first"
+    return message, fix
 
 
 def _constraint_fix(field, note: str) -> str:
