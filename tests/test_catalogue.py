@@ -45,15 +45,30 @@ def _names() -> set[str]:
     return {field.name for table in PACKAGE.tables.values() for field in table.fields} | set(PACKAGE.tables)
 
 
+def hard_wired(source: str, codes: set[str], names: set[str]) -> list[tuple[int, str]]:
+    """Codes written into code where they would be hard-wired: compared with, used as a mapping key, or a default argument."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        places = [node] if isinstance(node, ast.Compare) else [k for k in node.keys if k] if isinstance(node, ast.Dict) else \
+            node.defaults + node.kw_defaults if isinstance(node, ast.arguments) else []
+        for place in (p for p in places if p is not None):
+            for constant in ast.walk(place):
+                if isinstance(constant, ast.Constant) and isinstance(constant.value, str) and constant.value in codes and constant.value not in names:
+                    found.append((constant.lineno, constant.value))
+    return found
+
+
+def test_the_scan_catches_hard_wired_codes():
+    snippet = 'if row["status"] == "controlled": pass\nWIDTH = {"year": 4}\ndef f(freq="month"): pass\nlabel = "controlled"\n'
+    assert hard_wired(snippet, _codes(), _names()) == [(1, "controlled"), (2, "year"), (3, "month")]
+
+
 def test_no_code_is_hard_wired_in_the_package():
     """Rules reach codes through `Table.vocabulary(...)`, which raises on a code the schema lacks, so renaming
-    a code can never silently switch a rule off. A string literal equal to a code is a repetition."""
+    a code can never silently switch a rule off."""
     codes, names = _codes(), _names()
-    found = []
-    for path in sorted((REPO / "src" / "kratom_data").rglob("*.py")):
-        for node in ast.walk(ast.parse(path.read_text())):
-            if isinstance(node, ast.Constant) and isinstance(node.value, str) and node.value in codes and node.value not in names:
-                found.append(f"{path.relative_to(REPO)}:{node.lineno}: {node.value!r}")
+    found = [f"{path.relative_to(REPO)}:{line}: {code!r}" for path in sorted((REPO / "src" / "kratom_data").rglob("*.py"))
+             for line, code in hard_wired(path.read_text(), codes, names)]
     assert found == []
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -97,6 +98,7 @@ def test_usage_error_exits_2():
 
 
 def test_generate_rewrites_the_descriptor_from_the_catalogue(package_copy):
+    shutil.copy(REPO / "CHANGELOG.md", package_copy / "CHANGELOG.md")
     fields = package_copy / "catalogue" / "fields.toml"
     fields.write_text(fields.read_text().replace("description = 'Common English name.'", "description = 'The common English name.'"))
     assert run("validate", "--layers", "files", root=package_copy).returncode == 1  # stale until generated

@@ -73,7 +73,7 @@ def test_workbook_has_readme_and_every_table(repo_copy, tmp_path):
     release(repo_copy, tmp_path / "out")
     names = zipfile.ZipFile(tmp_path / "out" / "kratom-data.xlsx").namelist()
     sheets = [n for n in names if n.startswith("xl/worksheets/sheet")]
-    assert len(sheets) == 1 + len(Package.read(REPO / "datapackage.json").tables)
+    assert len(sheets) == 1 + len(Package.read(REPO / "datapackage.json").all_tables)
     workbook = zipfile.ZipFile(tmp_path / "out" / "kratom-data.xlsx").read("xl/workbook.xml").decode()
     assert 'name="README"' in workbook and 'name="legal_status"' in workbook
 
