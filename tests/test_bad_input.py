@@ -582,6 +582,9 @@ SINGLE_CELL_CASES = [
     ("event_falls_off_its_period", "legal_events", "date", "1999-01-01", lambda r: r["changes_status"] == "true", "date", "event-off-period"),
     ("event_names_an_unknown_substance", "legal_events", "substances", "kratomine", None, "substances", "substance-reference"),
     ("unknown_event_type", "legal_events", "event_type", "banned", None, "event_type", "constraint-error"),
+    ("unknown_certainty_grade", "claims", "certainty", "certain", None, "certainty", "constraint-error"),
+    ("claim_grade_needs_its_reason", "claims", "certainty_reason", "", None, "certainty_reason", "constraint-error"),
+    ("unknown_search_corpus", "search_queries", "corpus", "google", None, "corpus", "constraint-error"),
     ("unknown_research_state", "jurisdictions", "research_state", "maybe", None, "research_state", "constraint-error"),
     ("no_control_cannot_rest_on_kratom_law", "legal_status", "legal_basis", "kratom_specific", lambda r: r["status"] == "no_specific_control", "legal_basis", "status-basis"),
 ]

@@ -6,7 +6,7 @@ from collections import Counter
 from pathlib import Path
 
 from .schema import Package
-from .validate.domain import UNFINDABLE, publication_locator
+from .validate.domain import UNFINDABLE, prisma, publication_locator
 
 # The curation goals of the open issues (11: legal history, 12: evidence and chemistry): (figure, measure, comparison, goal).
 TARGETS = (
@@ -20,6 +20,8 @@ TARGETS = (
     ("human studies", lambda f: f["studies_human_vs_preclinical"].get("human", 0), ">=", 350),
     ("studies verified %", lambda f: _share(f, "studies"), ">=", 80),
     ("studies without DOI/PMID and without URL + note", lambda f: f["studies_by_identifier"].get(UNFINDABLE, 0), "==", 0),
+    ("claims without a certainty grade", lambda f: f["rows"]["claims"] - sum(f["claims_by_certainty"].values()), "==", 0),
+    ("studies with a sleep outcome that do not say how sleep was measured", lambda f: f["studies_with_sleep_outcome"] - f["studies_with_sleep_measure_named"], "==", 0),
     ("alkaloids with an RDKit-checked structure", lambda f: f["alkaloids_with_structure"], ">=", 12),
     ("receptor values", lambda f: f["rows"]["receptor_activity"], ">=", 45),
 )
@@ -92,6 +94,9 @@ def coverage(package: Package) -> dict:
         "countries_by_research_state": dict(Counter(r["research_state"] for r in rows["jurisdictions"] if r["level"] == level.country).most_common()),
         "countries_searched": sum(1 for r in rows["jurisdictions"] if r["level"] == level.country and r["research_state"] != state.not_searched),
         "us_states_dc_territories_by_research_state": dict(Counter(r["research_state"] for r in rows["jurisdictions"] if r["jurisdiction_id"] in us).most_common()),
+        "screening_flow (PRISMA)": prisma(package),
+        "studies_with_sleep_measure_named": len({r["study_id"] for r in rows["study_outcomes"] if r["domain"] == sleep and r["measure"]}),
+        "claims_by_certainty": dict(Counter(r["certainty"] for r in rows["claims"]).most_common()),
         "localities_by_research_state": dict(Counter(r["research_state"] for r in rows["jurisdictions"] if r["level"] == level.locality).most_common()),
     }
     figures["targets"] = targets(figures)

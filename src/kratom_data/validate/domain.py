@@ -308,6 +308,44 @@ def check_claim_evidence(ctx: Context):
     return out
 
 
+@rule("screened_records")
+def check_screening(ctx: Context):
+    """An included record is a coded study; an excluded one says why; a duplicate names the study it repeats."""
+    decision = ctx.codes("screened_records", "decision")
+    duplicate = ctx.codes("screened_records", "exclusion_reason").duplicate_of_included
+    out = []
+    for line, row in ctx.rows("screened_records"):
+        if row["decision"] == decision.included and not row["study_id"]:
+            out.append(_p("screened_records", line, "study_id", "included-needs-study", None, "an included record names the study it was coded as", "set study_id, or mark the record awaiting_coding"))
+        if row["decision"] == decision.excluded and not row["exclusion_reason"]:
+            out.append(_p("screened_records", line, "exclusion_reason", "excluded-needs-reason", None, "an excluded record says why it was left out", "set exclusion_reason"))
+        if row["decision"] != decision.excluded and row["exclusion_reason"]:
+            out.append(_p("screened_records", line, "exclusion_reason", "reason-without-exclusion", row["exclusion_reason"], f"a record that is {row['decision']} has no exclusion reason", "empty exclusion_reason, or set decision to excluded"))
+        if row["exclusion_reason"] == duplicate and not row["study_id"]:
+            out.append(_p("screened_records", line, "study_id", "duplicate-needs-study", None, "a duplicate names the included study it repeats", "set study_id to that study"))
+    return out
+
+
+def prisma(package: Package) -> dict:
+    """The PRISMA-style flow of the screening log, computed from its rows (never typed by hand)."""
+    from collections import Counter
+
+    rows = package.rows("screened_records")
+    decision = package.table("screened_records").vocabulary("decision")
+    duplicate = package.table("screened_records").vocabulary("exclusion_reason").duplicate_of_included
+    duplicates = sum(1 for r in rows if r["exclusion_reason"] == duplicate)
+    excluded = Counter(r["exclusion_reason"] for r in rows if r["decision"] == decision.excluded and r["exclusion_reason"] != duplicate)
+    return {
+        "searches run": len(package.rows("search_queries")),
+        "records identified": len(rows),
+        "duplicates of included studies removed": duplicates,
+        "records screened": len(rows) - duplicates,
+        "excluded, by reason": dict(excluded.most_common()),
+        "included (coded in studies)": sum(1 for r in rows if r["decision"] == decision.included),
+        "awaiting coding": sum(1 for r in rows if r["decision"] == decision.awaiting_coding),
+    }
+
+
 @rule("alkaloids")
 def check_identifiers(ctx: Context):
     """CAS numbers must pass their check digit (the pattern alone cannot tell)."""
