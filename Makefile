@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: release cut-release validate build wheel wheelhouse browser test bench site dictionary clean
+.PHONY: release cut-release validate build wheel wheelhouse browser test bench bench-record site dictionary clean
 
 release: validate build wheel
 
@@ -52,8 +52,12 @@ test: wheel wheelhouse browser $(CFF)
 site: build
 	$(BIN)/kratom-data site --out dist/site
 
+# Results go to dist/benchmarks (untracked); `make bench-record` also updates the tracked copies.
 bench: wheel
 	$(BIN)/python benchmarks/run.py
+
+bench-record: wheel
+	$(BIN)/python benchmarks/run.py --record
 
 dictionary: $(STAMP)
 	$(BIN)/kratom-data dictionary

@@ -6,7 +6,9 @@
   rows/s per layer and the growth ratio (target: 10x rows costs <= 11x time)
 - build: time, reproducibility (two builds, same SHA256SUMS), wheel size (target <= 3 MB)
 
-Usage: python benchmarks/run.py [--scales 10 100 1000]   (writes benchmarks/results.json)
+Usage: python benchmarks/run.py [--scales 10 100 1000] [--out DIR] [--record]
+Writes results.json and benchmarks.md into --out (default dist/benchmarks, untracked); --record also
+updates the tracked benchmarks/results.json and docs/benchmarks.md (a maintainer's choice).
 """
 
 from __future__ import annotations
@@ -149,6 +151,8 @@ def bench_build() -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--scales", type=int, nargs="*", default=[10, 100, 1000])
+    parser.add_argument("--out", type=Path, default=REPO / "dist" / "benchmarks", help="where to write the results (default: dist/benchmarks)")
+    parser.add_argument("--record", action="store_true", help="also update the tracked benchmarks/results.json and docs/benchmarks.md")
     args = parser.parse_args()
     results = {
         "machine": {"python": platform.python_version(), "platform": platform.platform(), "cpus": __import__("os").cpu_count()},
@@ -157,16 +161,21 @@ def main() -> None:
         "build": bench_build(),
         "validation": bench_validation(args.scales),
     }
-    (REPO / "benchmarks" / "results.json").write_text(json.dumps(results, indent=2) + "\n")
     table = summary(results)
     machine = results["machine"]
-    (REPO / "docs" / "benchmarks.md").write_text(
-        "# Benchmarks\n\nWritten by `make bench` (`benchmarks/run.py`); raw numbers in `benchmarks/results.json`. "
-        "Every ratio compares against a floor measured in the same run.\n\n"
-        f"Machine: Python {machine['python']}, {machine['cpus']} CPUs, {machine['platform']}.\n\n{table}\n\n"
-        "Rows/s per validation layer at each scale:\n\n" + layer_table(results) + "\n"
-    )
+    report = ("# Benchmarks\n\nWritten by `make bench` (`benchmarks/run.py`); raw numbers in `benchmarks/results.json`. "
+              "Every ratio compares against a floor measured in the same run.\n\n"
+              f"Machine: Python {machine['python']}, {machine['cpus']} CPUs, {machine['platform']}.\n\n{table}\n\n"
+              "Rows/s per validation layer at each scale:\n\n" + layer_table(results) + "\n")
+    targets = [(args.out / "results.json", args.out / "benchmarks.md")]
+    if args.record:
+        targets.append((REPO / "benchmarks" / "results.json", REPO / "docs" / "benchmarks.md"))
+    for raw, text in targets:
+        raw.parent.mkdir(parents=True, exist_ok=True)
+        raw.write_text(json.dumps(results, indent=2) + "\n")
+        text.write_text(report)
     print(table)
+    print(f"written to {args.out}" + (" and recorded in benchmarks/ and docs/" if args.record else ""))
 
 
 def summary(results: dict) -> str:

@@ -156,3 +156,22 @@ def test_changelog_draft_falls_back_to_the_manifest_without_the_previous_tag(pac
     added, withdrawn = draft.split("### Withdrawn")
     assert "zzz-new-claim" in added and removed in withdrawn
     assert "### Changed" not in draft
+
+
+def test_workbook_keeps_the_written_precision_of_numbers(release_dir):
+    """6.80 in the CSV stays 6.80 in the spreadsheet: its cell carries a number format with two decimals."""
+    import re
+    import zipfile
+
+    book = zipfile.ZipFile(release_dir / "kratom-data.xlsx")
+    styles = book.read("xl/styles.xml").decode()
+    codes = dict(re.findall(r'<numFmt numFmtId="(\d+)" formatCode="([^"]+)"', styles))
+    cell_xfs = re.search(r"<cellXfs[^>]*>(.*?)</cellXfs>", styles, re.S).group(1)
+    style_format = [codes.get(m) for m in re.findall(r'<xf numFmtId="(\d+)"', cell_xfs)]
+    _, rows = read_rows(REPO, "alkaloid_content")
+    written = next(r["value"] for r in rows if re.fullmatch(r"\d+\.\d*0", r["value"]))
+    sheet_number = list(Package.read(REPO / "datapackage.json").all_tables).index("alkaloid_content") + 2  # after README
+    sheet = book.read(f"xl/worksheets/sheet{sheet_number}.xml").decode()
+    cells = re.findall(r'<c r="[A-Z]+\d+" s="(\d+)"(?: t="n")?><v>([^<]+)</v></c>', sheet)
+    styled = {style_format[int(style)] for style, value in cells if float(value) == float(written)}
+    assert "0." + "0" * len(written.split(".")[1]) in styled

@@ -119,13 +119,13 @@ class Field:
     def sql(self, value):
         return None if value is None or (self.type != "list" and missing(value)) else self.kind.to_sql(value)
 
-    def write_xlsx(self, sheet, row: int, column: int, value) -> None:
+    def write_xlsx(self, sheet, row: int, column: int, value, cell_format=None) -> None:
         if value is None or value == []:
             return
         if self.type == "list":
             sheet.write_string(row, column, self.text(value))
         else:
-            getattr(sheet, self.kind.xlsx)(row, column, self.kind.to_xlsx(value))
+            getattr(sheet, self.kind.xlsx)(row, column, self.kind.to_xlsx(value), cell_format)
 
     def as_enum_dictionary(self, column: pa.ChunkedArray) -> pa.ChunkedArray:
         """Strings -> a dictionary column whose dictionary is the whole enum, in schema order."""

@@ -17,6 +17,17 @@ from .schema import Package
 def write_workbook(package: Package, tables: dict[str, pa.Table], path: Path, release_date: str) -> None:
     import xlsxwriter
 
+    formats: dict[int, object] = {}
+
+    def decimals(field, text: str):
+        """A number keeps the decimals it was written with (6.80 stays 6.80, not 6.8)."""
+        if field.type != "number" or "." not in text or "e" in text.lower():
+            return None
+        places = len(text.split(".", 1)[1])
+        if places not in formats:
+            formats[places] = workbook.add_format({"num_format": "0." + "0" * places})
+        return formats[places]
+
     when = dt.datetime.fromisoformat(release_date)
     workbook = xlsxwriter.Workbook(path, {"strings_to_formulas": False, "strings_to_urls": False, "default_date_format": "yyyy-mm-dd"})
     workbook.set_properties({"title": package.descriptor.get("title", ""), "author": package.authors, "created": when,
@@ -43,9 +54,10 @@ def write_workbook(package: Package, tables: dict[str, pa.Table], path: Path, re
         for column, field in enumerate(table.fields):
             sheet.write_string(0, column, field.name, bold)
             sheet.write_comment(0, column, field.description)
-        for row, record in enumerate(tables[name].to_pylist(), start=1):
+        written = package.rows(name) if name in package.tables else [{}] * tables[name].num_rows
+        for row, (record, text) in enumerate(zip(tables[name].to_pylist(), written), start=1):
             for column, field in enumerate(table.fields):
-                field.write_xlsx(sheet, row, column, record[field.name])
+                field.write_xlsx(sheet, row, column, record[field.name], decimals(field, text.get(field.name, "")))
         sheet.freeze_panes(1, 0)
         sheet.autofilter(0, 0, max(tables[name].num_rows, 1), len(table.fields) - 1)
     workbook.close()
