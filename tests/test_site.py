@@ -182,11 +182,12 @@ def test_evidence_page_lists_every_sleep_study(site):
         assert f'href="#{study}"' in sleep_table
 
 
-def test_two_site_builds_are_byte_identical(site, release_dir, tmp_path):
-    build_site(REPO, tmp_path / "again", release_dir)
+def test_two_site_builds_are_byte_identical(site, release_dir):
     def tree(folder):
         return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
-    assert tree(tmp_path / "again") == tree(site)
+    before = tree(site)
+    build_site(REPO, site, release_dir)  # rebuilding replaces only the site's own files, with the same bytes
+    assert tree(site) == before
 
 
 def test_text_is_escaped(release_dir, tmp_path):
@@ -201,6 +202,32 @@ def test_validation_page_lists_every_check(site, release_dir):
     text = (site / "validation.html").read_text()
     assert f"({len(report['checks'])} checks; no problems)" in text
     assert text.count("<tr>") == len(report["checks"]) + len({c["layer"] for c in report["checks"]})
+
+
+def test_feed_lists_every_release_and_correction(site):
+    from xml.etree import ElementTree as ET
+
+    import kratom_data
+    from kratom_data.metadata import changelog_releases
+
+    atom = "{http://www.w3.org/2005/Atom}"
+    feed = ET.parse(site / "feed.xml").getroot()
+    titles = [entry.find(f"{atom}title").text for entry in feed.iter(f"{atom}entry")]
+    assert {f"Release {v}" for v in changelog_releases(REPO)} <= set(titles)
+    corrections = kratom_data.load("corrections")
+    assert sum(t.startswith("Correction in ") for t in titles) == len(corrections) > 0
+    ids = [entry.find(f"{atom}id").text for entry in feed.iter(f"{atom}entry")]
+    assert len(ids) == len(set(ids))
+
+
+def test_downloads_page_links_every_release_file_with_size_and_checksum(site, release_dir):
+    text = (site / "downloads.html").read_text()
+    listed = [line.split("  ", 1) for line in (release_dir / "SHA256SUMS").read_text().splitlines()]
+    for digest, name in listed:
+        assert f'>{name}</a>' in text and digest in text
+    headings = " ".join(re.findall(r"<h3>(.*?)</h3>", text))
+    for snippet in ("pandas", "DuckDB", "Polars", "R (arrow)", "Datasette"):
+        assert snippet in headings
 
 
 def test_site_needs_no_network_resources(site):

@@ -218,8 +218,9 @@ def build_site(root: Path, out: Path, release: Path) -> list[Path]:
     for check in report["checks"]:
         layers.setdefault(check["layer"], []).append(check)
     render("validation.html", "validation.html", "What this release was checked for", report=report, checks=report["checks"], layers=list(layers.items()))
-    files = [line.split("  ", 1)[::-1] for line in (release / "SHA256SUMS").read_text(encoding="utf-8").splitlines()]
-    render("downloads.html", "downloads.html", "Downloads and citation", citation=pkg.citation(date), files=files)
+    render("downloads.html", "downloads.html", "Downloads and citation", citation=pkg.citation(date), files=downloads(pkg, release, out),
+           doi=pkg.publication.get("doi"))
+    pages["feed.xml"] = atom_feed(pkg, root, date, records(frames["corrections"]))
     pages["style.css"] = CSS
     pages.update(_assets())
 
@@ -233,6 +234,61 @@ def build_site(root: Path, out: Path, release: Path) -> list[Path]:
         written.append(path)
     folder.record(written)
     return written
+
+
+def downloads(pkg, release: Path, out: Path) -> list[dict]:
+    """Every release file with its size, checksum and a link (absolute where a download base is configured)."""
+    import os
+
+    base = pkg.publication.get("download_base", "")
+    files = []
+    for line in (release / "SHA256SUMS").read_text(encoding="utf-8").splitlines() + [f"-  SHA256SUMS"]:
+        digest, name = line.split("  ", 1)
+        size = (release / name).stat().st_size
+        href = f"{base.rstrip('/')}/{name}" if base else os.path.relpath(release / name, out).replace(os.sep, "/")
+        files.append({"name": name, "digest": digest if digest != "-" else "(the list itself)", "href": href,
+                      "size": f"{size / 1e6:.1f} MB" if size >= 1e6 else f"{size / 1e3:.1f} kB"})
+    python = release.parent / "python"
+    for wheel in sorted(python.glob("*.whl")) if python.is_dir() else []:
+        files.append({"name": f"python/{wheel.name}", "digest": "", "href": os.path.relpath(wheel, out).replace(os.sep, "/"),
+                      "size": f"{wheel.stat().st_size / 1e6:.1f} MB"})
+    return files
+
+
+def atom_feed(pkg, root: Path, date: str, corrections: list[dict]) -> str:
+    """An Atom feed of releases and corrections, so people who quote the data learn when a fact changed."""
+    from xml.etree import ElementTree as ET
+
+    from .metadata import changelog_releases
+
+    atom = "http://www.w3.org/2005/Atom"
+    ET.register_namespace("", atom)
+    feed = ET.Element(f"{{{atom}}}feed")
+
+    def add(parent, tag, text=None, **attributes):
+        node = ET.SubElement(parent, f"{{{atom}}}{tag}", attributes)
+        node.text = text
+        return node
+
+    add(feed, "title", f"{pkg.descriptor['title']}: releases and corrections")
+    add(feed, "id", f"{pkg.descriptor['homepage']}/feed")
+    add(feed, "updated", f"{date}T00:00:00Z")
+    add(add(feed, "author"), "name", pkg.authors)
+    add(feed, "link", href="feed.xml", rel="self")
+    releases = changelog_releases(root) or {pkg.version: date}
+    entries = [(day, f"Release {version}", f"tag:kratom-data,{day}:release/{version}", f"Version {version} of the data set, released {day}. Cite as: {pkg.citation(day) if version == pkg.version else version}")
+               for version, day in releases.items()]
+    entries += [(c["date"], f"Correction in {c['version']}: {c['table']} {c['id']} ({c['field']})", f"tag:kratom-data,{c['date']}:correction/{c['table']}/{c['id']}/{c['field']}",
+                 f"{c['field']} changed from {c['old_value'] or '(empty)'} to {c['new_value'] or '(empty)'}. Why: {c['reason']} Source: {c['source_id']}.")
+                for c in corrections]
+    for day, title, identifier, summary in sorted(entries, key=lambda e: (e[0], e[2]), reverse=True):
+        entry = add(feed, "entry")
+        add(entry, "title", title)
+        add(entry, "id", identifier)
+        add(entry, "updated", f"{day}T00:00:00Z")
+        add(entry, "link", href="downloads.html")
+        add(entry, "summary", summary)
+    return ET.tostring(feed, encoding="unicode", xml_declaration=True) + "\n"
 
 
 def _markdown(source: Path) -> str:
