@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from conftest import REPO
 
+from kratom_data.schema import Package
 from kratom_data.site import NOT_RESEARCHED, build_site, page_name
 
 BOUNDARIES = REPO / "src" / "kratom_data" / "boundaries"
@@ -233,3 +234,34 @@ def test_downloads_page_links_every_release_file_with_size_and_checksum(site, re
 def test_site_needs_no_network_resources(site):
     for path in site.rglob("*.html"):
         assert not re.search(r'<(script|link|img)[^>]+(src|href)="https?://', path.read_text()), path
+
+
+def test_readers_see_labels_not_codes(site):
+    """Codes with underscores never show as visible text; their labels come from the descriptor's categories."""
+    from html.parser import HTMLParser
+
+    class Visible(HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.text, self.skip = [], 0
+
+        def handle_starttag(self, tag, attrs):
+            self.skip += tag in ("script", "style", "code")
+
+        def handle_endtag(self, tag):
+            self.skip -= tag in ("script", "style", "code")
+
+        def handle_data(self, data):
+            if not self.skip:
+                self.text.append(data)
+
+    package = Package.read(REPO / "datapackage.json")
+    shown = {("legal_status", "status"), ("claims", "verdict"), ("claims", "certainty"), ("studies", "design"), ("study_outcomes", "domain"),
+             ("study_outcomes", "finding"), ("legal_events", "event_type")}
+    codes = {code for table, field in shown for code in package.table(table).field(field).enum if "_" in code}
+    for page in ("index.html", "claims.html", "evidence.html", "j/US.html", "j/TH.html"):
+        parser = Visible()
+        parser.feed((site / page).read_text())
+        words = set(re.findall(r"[a-z0-9_]+", " ".join(parser.text)))
+        assert words & codes == set(), page
+    assert "partly supported" in (site / "claims.html").read_text()

@@ -33,6 +33,7 @@ def descriptor(root: Path) -> dict:
     """The Data Package descriptor the catalogue describes."""
     package, fields, resources = _load(root, "package"), _load(root, "fields"), _load(root, "resources")
     patterns = package.get("patterns", {})
+    labels = package.get("labels", {})
     vocabularies = {name: _generated(value, resources) if isinstance(value, str) else value
                     for name, value in package.get("vocabularies", {}).items()}
     defaults = package.get("resource_defaults", {})
@@ -66,6 +67,8 @@ def descriptor(root: Path) -> dict:
             constraints[key] = value
         if constraints:
             out["constraints"] = constraints
+        if "enum" in constraints:
+            out["categories"] = [{"value": code, "label": labels.get(code, code.replace("_", " "))} for code in constraints["enum"]]
         if merged["type"] == "list":
             out.update(delimiter=delimiter, itemType="string")
             if "items" in merged:

@@ -84,6 +84,13 @@ class Field:
     def enum(self) -> list[str] | None:
         return self.constraints.get("enum")
 
+    def label(self, code) -> str:
+        """The reader's label for one of this field's codes (Table Schema `categories`)."""
+        for category in self.descriptor.get("categories", []):
+            if category["value"] == code:
+                return category["label"]
+        return "" if code is None else str(code)
+
     @property
     def delimiter(self) -> str | None:
         return self.descriptor.get("delimiter")

@@ -169,9 +169,12 @@ def build_site(root: Path, out: Path, release: Path) -> list[Path]:
     def source_links(ids) -> str:
         return jinja2.filters.Markup(link_template.render(sources=[{"id": s, "url": (sources.get(s) or {}).get("url"), "title": (sources.get(s) or {}).get("title", s)} for s in ids]))
 
-    status_colours = {**colours(pkg.table("legal_status").field("status").enum, STATUS_PALETTE), NOT_RESEARCHED: "#d9d9d9"}
+    status = pkg.table("legal_status").field("status")
+    status_colours = {**colours(status.enum, STATUS_PALETTE), NOT_RESEARCHED: "#d9d9d9"}
+    status_labels = {code: status.label(code) if code in status.enum else "not researched" for code in status_colours}
     common = {"version": pkg.version, "licence": pkg.licence["name"], "nav": NAV, "page_name": page_name, "source_links": source_links,
-              "colours": status_colours}
+              "colours": status_colours, "status_label": status_labels.get, "status_labels": status_labels,
+              "label": lambda table, field, code: pkg.table(table).field(field).label(code)}
     pages: dict[str, str] = {}
 
     def render(name: str, template: str, title: str, depth: int = 0, **values) -> None:

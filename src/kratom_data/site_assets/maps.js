@@ -25,7 +25,7 @@
     document.querySelectorAll("path[data-id]").forEach(function (shape) {
       var status = STATUS[key][shape.getAttribute("data-id")] || "not_researched";
       shape.setAttribute("fill", COLOURS[status]);
-      shape.querySelector("title").textContent = (NAMES[shape.getAttribute("data-id")] || "") + ": " + status.replace(/_/g, " ");
+      shape.querySelector("title").textContent = (NAMES[shape.getAttribute("data-id")] || "") + ": " + LABELS[status];
     });
   }
   var world = d3.geoEqualEarth().fitSize([900, 440], {type: "Sphere"});
