@@ -88,4 +88,4 @@ def test_wheel_installs_and_loads_in_clean_venv(tmp_path):
     )
     out = subprocess.run([python, "-c", code], capture_output=True, text=True, check=True, cwd=tmp_path).stdout.split()
     rows = (REPO / "data" / "legal_status.csv").read_text().count("\n") - 1
-    assert out == [PACKAGE.version, str(len(PACKAGE.tables)), str(rows), "category", "False"]
+    assert out == [PACKAGE.version, str(len(PACKAGE.all_tables)), str(rows), "category", "False"]
