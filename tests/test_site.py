@@ -265,3 +265,30 @@ def test_readers_see_labels_not_codes(site):
         words = set(re.findall(r"[a-z0-9_]+", " ".join(parser.text)))
         assert words & codes == set(), page
     assert "partly supported" in (site / "claims.html").read_text()
+
+
+AXE = REPO / "tests" / "vendor" / "axe.min.js"
+PAGE_TYPES = ["index.html", "evidence.html", "claims.html", "dictionary.html", "manual.html", "queries.html", "validation.html", "downloads.html", "j/US.html", "j/TH.html"]
+
+
+@pytest.mark.parametrize("name", PAGE_TYPES)
+def test_no_serious_accessibility_violations(site, page, name):
+    """axe-core (vendored, run offline in Chromium): no serious or critical violation on any page type."""
+    page.goto((site / name).as_uri())
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    serious = [f"{v['id']} ({v['impact']}): {v['help']} - {len(v['nodes'])} node(s)" for v in result["violations"] if v["impact"] in ("serious", "critical")]
+    assert serious == []
+
+
+@pytest.mark.parametrize("width", [390, 1400])
+@pytest.mark.parametrize("name", PAGE_TYPES)
+def test_pages_fit_narrow_and_wide_screens(site, browser, name, width):
+    page = browser.new_page(viewport={"width": width, "height": 900})
+    page.goto((site / name).as_uri())
+    overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    if width == 1400 and name == "evidence.html":
+        grid = page.evaluate("(() => { const d = document.getElementById('evidence-grid').parentElement; return d.scrollWidth - d.clientWidth; })()")
+        assert grid <= 0, "the evidence map hides columns at 1400 px"
+    page.close()
+    assert overflow <= 0

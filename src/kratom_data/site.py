@@ -27,18 +27,33 @@ NAV = (("index.html", "Maps"), ("evidence.html", "Evidence"), ("claims.html", "C
        ("manual.html", "Coding manual"), ("queries.html", "Queries"), ("validation.html", "Checks"), ("downloads.html", "Downloads & citation"))
 CSS = """
 body{font-family:system-ui,sans-serif;margin:0;color:#222;line-height:1.45}
-header{background:#1f3b4d;color:#fff;padding:.6rem 1rem}header a{color:#fff;margin-right:1rem;text-decoration:none}
-main{max-width:1100px;margin:1rem auto;padding:0 1rem}table{border-collapse:collapse;width:100%;font-size:.9rem}
+header{background:#1f3b4d;color:#fff;padding:.6rem 1rem;display:flex;flex-wrap:wrap;gap:.3rem 1rem}header a{color:#fff;text-decoration:none}
+main{max-width:1280px;margin:1rem auto;padding:0 1rem}table{border-collapse:collapse;width:100%;font-size:.9rem}
 th,td{border:1px solid #ccc;padding:.3rem .4rem;text-align:left;vertical-align:top}th{background:#f0f3f5}
 svg{width:100%;height:auto;background:#f7fbff;border:1px solid #ccc}svg path{stroke:#fff;stroke-width:.4}
 svg a:hover path{stroke:#000;stroke-width:1}.legend span{display:inline-block;width:1em;height:1em;margin:0 .3em 0 1em;vertical-align:middle}
 .badge{padding:.1rem .4rem;border-radius:.3rem;color:#fff;font-size:.8rem}footer{font-size:.8rem;color:#555;margin:2rem 1rem}
-code{background:#f0f3f5;padding:0 .2rem}.scroll{overflow-x:auto}
+code{background:#f0f3f5;padding:0 .2rem}.scroll{overflow-x:auto}pre{overflow-x:auto;background:#f0f3f5;padding:.5rem}
+#evidence-grid{font-size:.8rem;table-layout:fixed}#evidence-grid th,#evidence-grid td{padding:.2rem .25rem}#evidence-grid th{overflow-wrap:anywhere;hyphens:auto}#evidence-grid tr:first-child th:first-child{width:13%}h1{overflow-wrap:anywhere}
+@media (max-width:600px){main{padding:0 .5rem}table{font-size:.8rem}}
 .today{border:1px solid #ccc;border-left:6px solid #1f3b4d;padding:.2rem 1rem;margin:1rem 0}
 svg.timeline{background:#fff}svg.timeline text{font-size:11px;fill:#333}circle.event{fill:#1f3b4d}.muted{color:#555}
 """
-STATUS_PALETTE = ("#1a9850", "#67a9cf", "#ef8a62", "#b2182b")  # in the order of the status enum: least to most controlled
-VERDICT_PALETTE = ("#1a9850", "#91cf60", "#999999", "#ef8a62", "#b2182b")  # in the order of the verdict enum
+# ColorBrewer RdBu, safe for colour-blind readers; in the order of each enum (least to most controlled; supported to contradicted).
+STATUS_PALETTE = ("#0571b0", "#92c5de", "#f4a582", "#ca0020")
+VERDICT_PALETTE = ("#0571b0", "#92c5de", "#d9d9d9", "#f4a582", "#ca0020")
+
+
+def _luminance(colour: str) -> float:
+    channels = [int(colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def text_on(colour: str) -> str:
+    """White or near-black text, whichever contrasts more with the badge (WCAG relative luminance)."""
+    light = _luminance(colour)
+    return "#ffffff" if (1.05 / (light + 0.05)) >= ((light + 0.05) / (_luminance("#222222") + 0.05)) else "#222222"
 
 
 def colours(codes, palette) -> dict[str, str]:
@@ -172,7 +187,7 @@ def build_site(root: Path, out: Path, release: Path) -> list[Path]:
     status = pkg.table("legal_status").field("status")
     status_colours = {**colours(status.enum, STATUS_PALETTE), NOT_RESEARCHED: "#d9d9d9"}
     status_labels = {code: status.label(code) if code in status.enum else "not researched" for code in status_colours}
-    common = {"version": pkg.version, "licence": pkg.licence["name"], "nav": NAV, "page_name": page_name, "source_links": source_links,
+    common = {"text_on": text_on, "version": pkg.version, "licence": pkg.licence["name"], "nav": NAV, "page_name": page_name, "source_links": source_links,
               "colours": status_colours, "status_label": status_labels.get, "status_labels": status_labels,
               "label": lambda table, field, code: pkg.table(table).field(field).label(code)}
     pages: dict[str, str] = {}

@@ -11,6 +11,7 @@
       if (!code) return;
       var link = document.createElementNS(SVG, "a");
       link.setAttribute("href", "j/" + code + ".html");
+      link.setAttribute("aria-label", NAMES[code] || feature.properties.name);
       var shape = document.createElementNS(SVG, "path");
       shape.setAttribute("d", path(feature));
       shape.setAttribute("data-id", code);
