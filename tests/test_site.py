@@ -268,7 +268,7 @@ def test_readers_see_labels_not_codes(site):
 
 
 AXE = REPO / "tests" / "vendor" / "axe.min.js"
-PAGE_TYPES = ["index.html", "evidence.html", "claims.html", "dictionary.html", "manual.html", "queries.html", "validation.html", "downloads.html", "j/US.html", "j/TH.html"]
+PAGE_TYPES = ["index.html", "evidence.html", "claims.html", "alkaloids.html", "dictionary.html", "manual.html", "queries.html", "validation.html", "downloads.html", "j/US.html", "j/TH.html"]
 
 
 @pytest.mark.parametrize("name", PAGE_TYPES)
@@ -292,3 +292,26 @@ def test_pages_fit_narrow_and_wide_screens(site, browser, name, width):
         assert grid <= 0, "the evidence map hides columns at 1400 px"
     page.close()
     assert overflow <= 0
+
+
+def test_search_finds_a_known_jurisdiction_and_a_known_study(site, page):
+    import kratom_data
+
+    page.goto((site / "claims.html").as_uri())
+    page.locator("#search").fill("Thailand")
+    first = page.locator("#search-results a").first
+    assert first.text_content() == "Thailand (TH)" and first.get_attribute("href") == "j/TH.html"
+    studies, sources = kratom_data.load("studies"), kratom_data.load("sources").set_index("source_id")
+    study = studies[studies["design"] == "randomized_controlled_trial"].iloc[0]
+    title = sources.loc[study["source_id"], "title"]
+    page.locator("#search").fill(" ".join(title.split()[:6]))
+    hrefs = [a.get_attribute("href") for a in page.locator("#search-results a").all()]
+    assert f"evidence.html#{study['study_id']}" in hrefs
+    shoot(page, "search")
+    assert page.errors == []
+
+
+def test_markdown_in_descriptions_renders(site):
+    text = (site / "dictionary.html").read_text()
+    body = text[text.index("<main>"):]
+    assert "<code>" in body and "`" not in body

@@ -23,7 +23,7 @@ ASSETS = Path(__file__).parent / "site_assets"
 TEMPLATES = Path(__file__).parent / "templates"
 NOT_RESEARCHED = "not_researched"
 FIRST_YEAR = 2010
-NAV = (("index.html", "Maps"), ("evidence.html", "Evidence"), ("claims.html", "Claims"), ("dictionary.html", "Data dictionary"),
+NAV = (("index.html", "Maps"), ("evidence.html", "Evidence"), ("claims.html", "Claims"), ("alkaloids.html", "Alkaloids"), ("dictionary.html", "Data dictionary"),
        ("manual.html", "Coding manual"), ("queries.html", "Queries"), ("validation.html", "Checks"), ("downloads.html", "Downloads & citation"))
 CSS = """
 body{font-family:system-ui,sans-serif;margin:0;color:#222;line-height:1.45}
@@ -33,7 +33,11 @@ th,td{border:1px solid #ccc;padding:.3rem .4rem;text-align:left;vertical-align:t
 svg{width:100%;height:auto;background:#f7fbff;border:1px solid #ccc}svg path{stroke:#fff;stroke-width:.4}
 svg a:hover path{stroke:#000;stroke-width:1}.legend span{display:inline-block;width:1em;height:1em;margin:0 .3em 0 1em;vertical-align:middle}
 .badge{padding:.1rem .4rem;border-radius:.3rem;color:#fff;font-size:.8rem}footer{font-size:.8rem;color:#555;margin:2rem 1rem}
-code{background:#f0f3f5;padding:0 .2rem}.scroll{overflow-x:auto}pre{overflow-x:auto;background:#f0f3f5;padding:.5rem}
+code{background:#f0f3f5;padding:0 .2rem}.scroll{overflow-x:auto}
+.search{margin-left:auto;position:relative}.search input{font-size:.9rem;padding:.15rem .3rem;width:16rem;max-width:70vw}
+#search-results{position:absolute;right:0;z-index:5;background:#fff;color:#222;list-style:none;margin:0;padding:0;width:24rem;max-width:90vw}
+#search-results li{padding:.3rem .5rem;border-bottom:1px solid #ddd}#search-results a{color:#0a4f8a}
+.visually-hidden{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}pre{overflow-x:auto;background:#f0f3f5;padding:.5rem}
 #evidence-grid{font-size:.8rem;table-layout:fixed}#evidence-grid th,#evidence-grid td{padding:.2rem .25rem}#evidence-grid th{overflow-wrap:anywhere;hyphens:auto}#evidence-grid tr:first-child th:first-child{width:13%}h1{overflow-wrap:anywhere}
 @media (max-width:600px){main{padding:0 .5rem}table{font-size:.8rem}}
 .today{border:1px solid #ccc;border-left:6px solid #1f3b4d;padding:.2rem 1rem;margin:1rem 0}
@@ -174,6 +178,7 @@ def build_site(root: Path, out: Path, release: Path) -> list[Path]:
     import jinja2
 
     environment = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True, keep_trailing_newline=True)
+    environment.filters["inline_markdown"] = inline_markdown
     pkg = package(release)
     descriptor = pkg.descriptor
     date = descriptor["created"]
@@ -227,7 +232,9 @@ def build_site(root: Path, out: Path, release: Path) -> list[Path]:
            grid_rows=[(str(d), [int(v) for v in row]) for d, row in zip(grid.index, grid.values)], sleep=sleep, studies=records(studies))
     verdicts = colours(pkg.table("claims").field("verdict").enum, VERDICT_PALETTE)
     render("claims.html", "claims.html", "Popular claims, checked", claims=records(frames["claims"]), verdict_colours=verdicts)
-    render("dictionary.html", "dictionary.html", "Data dictionary", tables=list(pkg.tables.values()), rules=rules)
+    render("dictionary.html", "dictionary.html", "Data dictionary", tables=list(pkg.all_tables.values()), rules=rules)
+    render("alkaloids.html", "alkaloids.html", "Alkaloids", alkaloids=records(frames["alkaloids"]))
+    pages["assets/search-index.js"] = "var SEARCH_DOCS = " + json.dumps(search_documents(pkg, frames), ensure_ascii=False, sort_keys=True) + ";\n"
     docs = root / "docs" if (root / "docs" / "queries.md").exists() else Path(__file__).parent / "docs"  # the wheel ships a copy
     for name, title, source in (("manual.html", "Coding manual", "coding-manual.md"), ("queries.html", "Queries", "queries.md")):
         render(name, "markdown.html", title, content=_markdown(docs / source))
@@ -252,6 +259,21 @@ def build_site(root: Path, out: Path, release: Path) -> list[Path]:
         written.append(path)
     folder.record(written)
     return written
+
+
+def search_documents(pkg, frames: dict) -> list[dict]:
+    """What the search box finds: places, studies, claims and alkaloids, each with the page it lives on."""
+    design = pkg.table("studies").field("design")
+    docs = [{"id": f"j:{r['jurisdiction_id']}", "kind": "place", "title": f"{r['name']} ({r['jurisdiction_id']})", "text": r["jurisdiction_id"],
+             "href": f"j/{page_name(r['jurisdiction_id'])}"} for r in records(frames["jurisdictions"])]
+    titles = {r["source_id"]: r["title"] for r in records(frames["sources"])}
+    docs += [{"id": f"s:{r['study_id']}", "kind": f"study, {design.label(r['design'])}", "title": titles.get(r["source_id"]) or r["study_id"],
+              "text": f"{r['study_id']} {r['summary']}", "href": f"evidence.html#{r['study_id']}"} for r in records(frames["studies"])]
+    docs += [{"id": f"c:{r['claim_id']}", "kind": "claim", "title": r["claim"], "text": r["rationale"], "href": f"claims.html#{r['claim_id']}"}
+             for r in records(frames["claims"])]
+    docs += [{"id": f"a:{r['alkaloid_id']}", "kind": "alkaloid", "title": r["name"], "text": " ".join([r["alkaloid_id"], *(r["synonyms"] or [])]),
+              "href": f"alkaloids.html#{r['alkaloid_id']}"} for r in records(frames["alkaloids"])]
+    return docs
 
 
 def downloads(pkg, release: Path, out: Path) -> list[dict]:
@@ -307,6 +329,15 @@ def atom_feed(pkg, root: Path, date: str, corrections: list[dict]) -> str:
         add(entry, "link", href="downloads.html")
         add(entry, "summary", summary)
     return ET.tostring(feed, encoding="unicode", xml_declaration=True) + "\n"
+
+
+def inline_markdown(text: str):
+    """A description from our own descriptor, with its `code` and *emphasis* rendered (no literal backticks)."""
+    import markdown
+    from markupsafe import Markup
+
+    html = markdown.markdown(str(text or ""))
+    return Markup(html.removeprefix("<p>").removesuffix("</p>"))
 
 
 def _markdown(source: Path) -> str:
