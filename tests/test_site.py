@@ -268,7 +268,7 @@ def test_readers_see_labels_not_codes(site):
 
 
 AXE = REPO / "tests" / "vendor" / "axe.min.js"
-PAGE_TYPES = ["index.html", "evidence.html", "claims.html", "alkaloids.html", "dictionary.html", "manual.html", "queries.html", "validation.html", "downloads.html", "j/US.html", "j/TH.html"]
+PAGE_TYPES = ["index.html", "evidence.html", "claims.html", "alkaloids.html", "t/receptor_activity.html", "dictionary.html", "manual.html", "queries.html", "validation.html", "downloads.html", "j/US.html", "j/TH.html"]
 
 
 @pytest.mark.parametrize("name", PAGE_TYPES)
@@ -315,3 +315,31 @@ def test_markdown_in_descriptions_renders(site):
     text = (site / "dictionary.html").read_text()
     body = text[text.index("<main>"):]
     assert "<code>" in body and "`" not in body
+
+
+@pytest.mark.parametrize("name", list(Package.read(REPO / "datapackage.json").tables))
+def test_every_row_of_every_table_has_a_citable_address(site, page, name):
+    import kratom_data
+
+    package = Package.read(REPO / "datapackage.json")
+    table = package.table(name)
+    frame = kratom_data.load(name)
+    key = table.key({column: str(frame.iloc[0][column]) for column in table.primary_key})
+    page.goto((site / "t" / f"{name}.html").as_uri() + f"#{key}")
+    fact = page.locator(f'article[id="{key}"]')
+    assert page.locator("article.fact").count() == len(frame)
+    cite = fact.locator(".cite").text_content()
+    assert package.version in cite and key in cite and f"t/{name}.html#{key}" in cite
+    if "verification" in table.field_names:
+        assert "verification" in fact.locator("dl").text_content()
+    assert page.errors == []
+
+
+def test_us_map_has_its_legend_and_a_territories_inset(site, page):
+    page.goto((site / "index.html").as_uri())
+    assert page.locator("#legend-us span").count() == page.locator("p.legend").first.locator("span").count()
+    inset = [a.get_attribute("href") for a in page.locator("#territories a").all()]
+    assert {"j/PR.html", "j/GU.html", "j/VI.html", "j/AS.html", "j/MP.html"} <= set(inset)
+    swatch = page.locator('#territories .swatch[data-id="PR"]')
+    assert swatch.get_attribute("title")  # painted with the status label
+    assert page.errors == []

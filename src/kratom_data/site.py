@@ -37,6 +37,9 @@ code{background:#f0f3f5;padding:0 .2rem}.scroll{overflow-x:auto}
 .search{margin-left:auto;position:relative}.search input{font-size:.9rem;padding:.15rem .3rem;width:16rem;max-width:70vw}
 #search-results{position:absolute;right:0;z-index:5;background:#fff;color:#222;list-style:none;margin:0;padding:0;width:24rem;max-width:90vw}
 #search-results li{padding:.3rem .5rem;border-bottom:1px solid #ddd}#search-results a{color:#0a4f8a}
+.inset a{margin-left:1rem;white-space:nowrap}.swatch{display:inline-block;width:1em;height:1em;margin-right:.3em;vertical-align:middle;border:1px solid #999}
+.fact{border-top:1px solid #ccc;padding:.3rem 0}.fact h2{font-size:1rem;overflow-wrap:anywhere}.fact dl{display:grid;grid-template-columns:max-content 1fr;gap:.1rem 1rem;margin:.3rem 0}
+.fact dt{font-weight:600}.fact dd{margin:0;overflow-wrap:anywhere}.cite{background:#f0f3f5;padding:.3rem .5rem;overflow-wrap:anywhere}
 .visually-hidden{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}pre{overflow-x:auto;background:#f0f3f5;padding:.5rem}
 #evidence-grid{font-size:.8rem;table-layout:fixed}#evidence-grid th,#evidence-grid td{padding:.2rem .25rem}#evidence-grid th{overflow-wrap:anywhere;hyphens:auto}#evidence-grid tr:first-child th:first-child{width:13%}h1{overflow-wrap:anywhere}
 @media (max-width:600px){main{padding:0 .5rem}table{font-size:.8rem}}
@@ -190,6 +193,7 @@ def build_site(root: Path, out: Path, release: Path) -> list[Path]:
         return jinja2.filters.Markup(link_template.render(sources=[{"id": s, "url": (sources.get(s) or {}).get("url"), "title": (sources.get(s) or {}).get("title", s)} for s in ids]))
 
     status = pkg.table("legal_status").field("status")
+    status_level = pkg.table("jurisdictions").vocabulary("level")
     status_colours = {**colours(status.enum, STATUS_PALETTE), NOT_RESEARCHED: "#d9d9d9"}
     status_labels = {code: status.label(code) if code in status.enum else "not researched" for code in status_colours}
     common = {"text_on": text_on, "version": pkg.version, "licence": pkg.licence["name"], "nav": NAV, "page_name": page_name, "source_links": source_links,
@@ -204,8 +208,11 @@ def build_site(root: Path, out: Path, release: Path) -> list[Path]:
     statuses = status_by_year(release, date)
     maps = [("world", "World", "0 0 900 440"), ("us", "United States", "0 0 975 610")]
     today = sorted((names.get(code, code), code, status) for code, status in statuses[date].items())
+    shown_on_map = set(map_codes()["us"].values())
+    territories = [(r["jurisdiction_id"], r["name"]) for r in records(frames["jurisdictions"])
+                   if r["parent_id"] == "US" and r["jurisdiction_id"] not in shown_on_map and r["level"] == status_level.subdivision]
     render("index.html", "index.html", "Where kratom is controlled", statuses=statuses, today=today, years=list(statuses),
-           release_date=date, maps=maps, names=names, codes=map_codes())
+           release_date=date, maps=maps, names=names, codes=map_codes(), territories=territories, today_by_code=statuses[date])
     legal = records(frames["legal_status"].sort_values(["substance", "valid_from"], na_position="first"))
     by_place: dict[str, list] = {}
     for period in legal:
@@ -234,6 +241,10 @@ def build_site(root: Path, out: Path, release: Path) -> list[Path]:
     render("claims.html", "claims.html", "Popular claims, checked", claims=records(frames["claims"]), verdict_colours=verdicts)
     render("dictionary.html", "dictionary.html", "Data dictionary", tables=list(pkg.all_tables.values()), rules=rules)
     render("alkaloids.html", "alkaloids.html", "Alkaloids", alkaloids=records(frames["alkaloids"]))
+    for name, table in pkg.tables.items():
+        render(f"t/{name}.html", "table.html", f"{table.descriptor.get('title', name)}: every row", depth=1, table=table,
+               rows=fact_rows(table, records(frames[name]), sources, shown_date), citation=pkg.citation(date),
+               address=f"{pkg.publication.get('download_base', '').rstrip('/')}/site/t/{name}.html" if pkg.publication.get("download_base") else f"t/{name}.html")
     pages["assets/search-index.js"] = "var SEARCH_DOCS = " + json.dumps(search_documents(pkg, frames), ensure_ascii=False, sort_keys=True) + ";\n"
     docs = root / "docs" if (root / "docs" / "queries.md").exists() else Path(__file__).parent / "docs"  # the wheel ships a copy
     for name, title, source in (("manual.html", "Coding manual", "coding-manual.md"), ("queries.html", "Queries", "queries.md")):
@@ -259,6 +270,30 @@ def build_site(root: Path, out: Path, release: Path) -> list[Path]:
         written.append(path)
     folder.record(written)
     return written
+
+
+PRECISE_DATES = ("valid_from", "valid_to", "date", "published")  # the dates a row's date_precision describes
+
+
+def fact_rows(table, rows: list[dict], sources: dict, shown_date) -> list[dict]:
+    """Each row as a citable fact: its ID, every field shown for readers (labels, dates with their precision), its sources by title."""
+    out = []
+    for row in rows:
+        cells = []
+        for field in table.fields:
+            value = row.get(field.name)
+            if value is None or value == []:
+                continue
+            if field.type == "date":
+                value = shown_date(value, row.get("date_precision") if field.name in PRECISE_DATES else None)
+            elif field.enum:
+                value = field.label(value)
+            elif field.type == "list":
+                value = ", ".join(value)
+            cells.append((field.name, value))
+        cited = row.get("source_ids") or ([row["source_id"]] if row.get("source_id") else [])
+        out.append({"key": table.key(row), "cells": cells, "sources": [sources[s] for s in cited if s in sources]})
+    return out
 
 
 def search_documents(pkg, frames: dict) -> list[dict]:

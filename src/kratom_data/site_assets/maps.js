@@ -23,6 +23,11 @@
     });
   }
   function paint(key) {
+    document.querySelectorAll(".swatch[data-id]").forEach(function (swatch) {
+      var status = STATUS[key][swatch.getAttribute("data-id")] || "not_researched";
+      swatch.style.background = COLOURS[status];
+      swatch.setAttribute("title", LABELS[status]);
+    });
     document.querySelectorAll("path[data-id]").forEach(function (shape) {
       var status = STATUS[key][shape.getAttribute("data-id")] || "not_researched";
       shape.setAttribute("fill", COLOURS[status]);
