@@ -32,9 +32,9 @@ wheel: build
 	$(BIN)/python -m build --wheel --no-isolation --outdir dist/python . > /dev/null
 	ls dist/python/*.whl
 
-# Wheels of the loader's dependencies, so tests can install the package into a clean venv offline.
+# Wheels of the loader's dependencies (and the site's), so tests can install the package into a clean venv offline.
 wheelhouse: $(STAMP)
-	$(BIN)/python -m pip download --quiet -c constraints.txt --only-binary=:all: --dest .wheelhouse pandas pyarrow
+	$(BIN)/python -m pip download --quiet -c constraints.txt --only-binary=:all: --dest .wheelhouse pandas pyarrow jinja2 markdown pycountry
 
 # Debian's Chromium for the site's browser tests (Playwright drives it; it never downloads a browser).
 browser:

@@ -84,3 +84,10 @@ def test_the_release_ships_the_yearly_panel_as_a_table(release_dir):
     assert len(shipped) == len(computed)
     assert shipped["status"].astype("string").fillna("").tolist() == computed["status"].astype("string").fillna("").tolist()
     assert "status_panel" not in kratom_data.load("legal_status").columns  # a derived table, not a source column
+
+
+def test_timeline_shows_dates_with_their_precision():
+    events = kratom_data.load("legal_events")
+    year_only = events[events["date_precision"] == "year"].iloc[0]
+    line = kratom_data.timeline(year_only["jurisdiction_id"]).set_index("id").loc[year_only["event_id"]]
+    assert line["when"] == str(year_only["date"].year)

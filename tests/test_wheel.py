@@ -37,12 +37,14 @@ def test_wheel_contains_every_table():
 
 @pytest.fixture(scope="module")
 def bare_venv(tmp_path_factory):
-    """The wheel installed offline into a new venv with only the loader's dependencies."""
+    """The wheel installed offline into a new venv with the loader's dependencies and the site's three (no validation tools)."""
     need(bool(WHEELS), "the wheel")
     need(WHEELHOUSE.exists(), "the wheelhouse")
     folder = tmp_path_factory.mktemp("venv")
     venv.create(folder / "venv", with_pip=True)
-    subprocess.run([folder / "venv" / "bin" / "python", "-m", "pip", "install", "--quiet", "--no-index", "--find-links", WHEELHOUSE, WHEELS[-1]], check=True)
+    pip = [folder / "venv" / "bin" / "python", "-m", "pip", "install", "--quiet", "--no-index", "--find-links", WHEELHOUSE]
+    subprocess.run([*pip, WHEELS[-1]], check=True)
+    subprocess.run([*pip, "jinja2", "markdown", "pycountry"], check=True)  # what `site` needs beyond the loader
     return folder / "venv" / "bin"
 
 
@@ -50,7 +52,7 @@ COMMANDS = [
     (["validate"], 1, "no datapackage.json in"),
     (["coverage"], 0, "using the release shipped in the installed package"),
     (["dictionary", "--out", "dictionary.md"], 0, "wrote"),
-    (["site", "--out", "site"], 2, "pip install 'kratom-data[validate]'"),
+    (["site", "--out", "site"], 0, "using the release shipped in the installed package"),
     (["build"], 1, "no datapackage.json in"),
     (["release"], 1, "no datapackage.json in"),
     (["diff", "0.1.0"], 2, "neither a folder"),

@@ -42,6 +42,8 @@ def write_workbook(package: Package, tables: dict[str, pa.Table], path: Path, re
         package.descriptor.get("description", ""),
         "Not legal or medical advice. Every row cites sources in the sources sheet; `verification` says how far it was checked.",
         f"Lists inside a cell are separated by '{package.list_delimiter}' (as in the CSV). Empty cell = not known or not applicable.",
+        "Dates are known only as precisely as date_precision says: a date with precision year is stored as 1 January "
+        "(read 2004-01-01 as '2004'), one with precision month as the first of the month (read 2016-05-01 as 'May 2016').",
         "",
         "Sheet / table, rows, description:",
     ]
