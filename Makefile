@@ -54,10 +54,10 @@ site: build
 
 # Results go to dist/benchmarks (untracked); `make bench-record` also updates the tracked copies.
 bench: wheel
-	$(BIN)/python benchmarks/run.py
+	KRATOM_DATA_RELEASE=dist $(BIN)/python benchmarks/run.py
 
 bench-record: wheel
-	$(BIN)/python benchmarks/run.py --record
+	KRATOM_DATA_RELEASE=dist $(BIN)/python benchmarks/run.py --record
 
 dictionary: $(STAMP)
 	$(BIN)/kratom-data dictionary
