@@ -582,6 +582,8 @@ SINGLE_CELL_CASES = [
     ("event_falls_off_its_period", "legal_events", "date", "1999-01-01", lambda r: r["changes_status"] == "true", "date", "event-off-period"),
     ("event_names_an_unknown_substance", "legal_events", "substances", "kratomine", None, "substances", "substance-reference"),
     ("unknown_event_type", "legal_events", "event_type", "banned", None, "event_type", "constraint-error"),
+    ("sleep_outcome_says_how_it_was_measured", "study_outcomes", "measure_type", "", lambda r: r["domain"] == "sleep", "measure_type", "sleep-needs-measure-type"),
+    ("sleep_outcome_says_use_or_withdrawal", "study_outcomes", "phase", "", lambda r: r["domain"] == "sleep", "phase", "sleep-needs-phase"),
     ("unknown_certainty_grade", "claims", "certainty", "certain", None, "certainty", "constraint-error"),
     ("claim_grade_needs_its_reason", "claims", "certainty_reason", "", None, "certainty_reason", "constraint-error"),
     ("unknown_search_corpus", "search_queries", "corpus", "google", None, "corpus", "constraint-error"),

@@ -18,7 +18,7 @@ def con():
 
 
 def test_every_documented_query_runs(con):
-    assert len(QUERIES) == 6
+    assert len(QUERIES) == 7
     for sql in QUERIES:
         con.sql(sql).df()
 
@@ -40,13 +40,13 @@ def test_evidence_map_counts_match_the_tables(con):
 
 
 def test_restriction_window_includes_known_bans(con):
-    frame = con.sql(QUERIES[4]).df()
+    frame = con.sql(QUERIES[5]).df()
     assert "US-WI" in set(frame["jurisdiction_id"])  # Wisconsin's 2014 ban
     assert "US-AL" in set(frame["jurisdiction_id"])  # Alabama's 2016 ban
 
 
 def test_legal_history_query_counts_every_us_state_action_of_those_types(con):
-    per_year = con.sql(QUERIES[5]).df()
+    per_year = con.sql(QUERIES[6]).df()
     events = kratom_data.load("legal_events")
     kinds = {"took_effect", "bill_signed", "bill_vetoed", "bill_failed", "emergency_rule", "rule_lapsed"}
     us = events[events["jurisdiction_id"].str.startswith("US-") & events["event_type"].astype(str).isin(kinds)]
@@ -59,3 +59,13 @@ def test_panel_snippet_runs():
     scope: dict = {}
     exec(snippet, scope)  # noqa: S102 - the documented example, run as written
     assert scope["treated"]["treated"].any() and not scope["treated"]["treated"].all()
+
+
+def test_sleep_question_is_answered_from_the_data(con):
+    answer = con.sql(QUERIES[4]).df()
+    outcomes = kratom_data.load("study_outcomes").merge(kratom_data.load("studies")[["study_id", "human"]], on="study_id")
+    human_sleep = outcomes[(outcomes["domain"] == "sleep") & outcomes["human"]]
+    assert answer["outcomes"].sum() == len(human_sleep) > 5
+    withdrawal = answer[answer["phase"] == "withdrawal"]
+    assert set(withdrawal["finding"]) <= {"worsened", "adverse_reported", "mixed"}  # insomnia during withdrawal, as the text says
+    assert (answer["measure_type"] == "validated_scale").sum() >= 1 and "polysomnography" not in set(answer["measure_type"])

@@ -95,7 +95,9 @@ def coverage(package: Package) -> dict:
         "countries_searched": sum(1 for r in rows["jurisdictions"] if r["level"] == level.country and r["research_state"] != state.not_searched),
         "us_states_dc_territories_by_research_state": dict(Counter(r["research_state"] for r in rows["jurisdictions"] if r["jurisdiction_id"] in us).most_common()),
         "screening_flow (PRISMA)": prisma(package),
-        "studies_with_sleep_measure_named": len({r["study_id"] for r in rows["study_outcomes"] if r["domain"] == sleep and r["measure"]}),
+        "studies_with_sleep_measure_named": len({r["study_id"] for r in rows["study_outcomes"] if r["domain"] == sleep and r["measure"] and r["measure_type"] and r["phase"]}),
+        "sleep_outcomes_by_measure_type": dict(Counter(r["measure_type"] for r in rows["study_outcomes"] if r["domain"] == sleep).most_common()),
+        "sleep_outcomes_by_phase": dict(Counter(r["phase"] for r in rows["study_outcomes"] if r["domain"] == sleep).most_common()),
         "claims_by_certainty": dict(Counter(r["certainty"] for r in rows["claims"]).most_common()),
         "localities_by_research_state": dict(Counter(r["research_state"] for r in rows["jurisdictions"] if r["level"] == level.locality).most_common()),
     }

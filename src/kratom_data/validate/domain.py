@@ -286,9 +286,14 @@ def check_study_publications(ctx: Context):
 
 @rule("study_outcomes")
 def check_outcome_ids(ctx: Context):
-    """An outcome ID spells its study and domain, which also keeps one row per study and domain."""
+    """An outcome ID spells its study and domain (one row per study and domain); a sleep outcome says how and when sleep was measured."""
+    sleep = ctx.codes("study_outcomes", "domain").sleep
     out = []
     for line, row in ctx.rows("study_outcomes"):
+        for column in ("measure_type", "phase"):
+            if row["domain"] == sleep and not row[column]:
+                out.append(_p("study_outcomes", line, column, "sleep-needs-" + column.replace("_", "-"), None, f"a sleep outcome records its {column.replace('_', ' ')}",
+                              f"set {column} (see the data dictionary for the codes)"))
         expected = f"{row['study_id']}.{row['domain']}"
         if row["outcome_id"] != expected:
             out.append(_p("study_outcomes", line, "outcome_id", "outcome-id-form", row["outcome_id"], f"outcome_id should read {expected}", f"use {expected} for a new row"))
