@@ -15,7 +15,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from .schema import KINDS, Package, Table
+from .schema import KINDS, Package, Table, shown_date
 
 SHIPPED = Path(__file__).parent / "data"
 NULLABLE = {kind.arrow: kind.pandas for kind in KINDS.values() if kind.pandas is not None}
@@ -109,19 +109,17 @@ def timeline(jurisdiction_id: str, release: Path | str | None = None) -> pd.Data
     ], ignore_index=True)
     rows["kind"] = pd.Categorical(rows["kind"], ["period", "event"])
     codes = package(release).table("legal_events").vocabulary("date_precision")
-    formats = {codes.year: "%Y", codes.month: "%B %Y"}
-    rows.insert(1, "when", [_when(day, precision, formats) for day, precision in zip(rows["date"], rows["date_precision"])])
+    rows.insert(1, "when", [_when(day, precision, codes) for day, precision in zip(rows["date"], rows["date_precision"])])
     rows["status"] = rows["status"].astype("string")
     return rows.sort_values(["date", "kind", "id"], na_position="last", kind="stable").reset_index(drop=True)
 
 
-def _when(day, precision, formats: dict) -> str:
-    """A date as precisely as it is known: "2004" for year precision, "May 2016" for month, "by <date>" when only attested."""
+def _when(day, precision, codes) -> str:
+    """A date as precisely as it is known ("2004", "May 2016"), or "by <date>" when a period is only attested."""
     if pd.isna(day):
         return ""
-    if precision == "attested":
-        return f"by {day.date().isoformat()}"
-    return day.strftime(formats[precision]) if precision in formats else day.date().isoformat()
+    iso = day.date().isoformat()
+    return f"by {iso}" if precision == "attested" else shown_date(iso, precision, codes)
 
 
 PANEL_COLUMNS = ["status_id", "status", "legal_basis", "sale", "possession", "min_age"]

@@ -52,6 +52,18 @@ KINDS = {
 }
 
 
+def shown_date(date: str | None, precision: str | None, codes: "Vocabulary") -> str:
+    """An ISO date as precisely as it is known, for `codes` (a date_precision vocabulary): a year-precision
+    1943 reads "1943", never "1943-01-01"; month precision reads "May 2016"."""
+    if not date:
+        return ""
+    if precision == codes.year:
+        return date[:4]
+    if precision == codes.month:
+        return dt.date.fromisoformat(date[:10]).strftime("%B %Y")
+    return date
+
+
 def missing(value) -> bool:
     if value is None or isinstance(value, (list, str)):
         return value is None

@@ -8,6 +8,7 @@ Plain HTML and one stylesheet; it works opened from disk and fetches nothing at 
 
 from __future__ import annotations
 
+import functools
 import json
 from pathlib import Path
 
@@ -16,7 +17,7 @@ import pandas as pd
 from .dictionary import rules
 from .loader import load, package, status_on
 from .outputs import OutputFolder
-from .schema import missing
+from .schema import missing, shown_date
 
 BOUNDARIES = Path(__file__).parent / "boundaries"
 ASSETS = Path(__file__).parent / "site_assets"
@@ -116,24 +117,7 @@ def _assets() -> dict[str, str]:
     return files
 
 
-MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December")
-
-
-def date_shower(codes):
-    """`shown(date, precision)`: a date as precisely as it is known (a year-precision 1943 reads "1943",
-    never "1943-01-01"), for the release's date_precision codes."""
-    def shown(date: str | None, precision: str | None) -> str:
-        if not date:
-            return ""
-        if precision == codes.year:
-            return date[:4]
-        if precision == codes.month:
-            return f"{MONTHS[int(date[5:7]) - 1]} {date[:4]}"
-        return date
-    return shown
-
-
-def timeline_drawing(periods: list[dict], events: list[dict], release_date: str, colours: dict, shown_date) -> dict | None:
+def timeline_drawing(periods: list[dict], events: list[dict], release_date: str, colours: dict, shown, label) -> dict | None:
     """Coordinates for the page's timeline: one bar per period (a lane per substance), one mark per event."""
     starts = [p["valid_from"] or p["attested_from"] for p in periods if p["valid_from"] or p["attested_from"]] + [e["date"] for e in events]
     if not starts:
@@ -155,10 +139,10 @@ def timeline_drawing(periods: list[dict], events: list[dict], release_date: str,
         end = p["valid_to"] or release_date
         y = 10 + substances.index(p["substance"]) * lane
         bars.append({"x": x(start), "y": y, "w": max(x(end) - x(start), 2), "colour": colours[p["status"]], "id": p["status_id"],
-                     "label": f"{p['substance']}: {p['status'].replace('_', ' ')} from {shown_date(start, p['date_precision'] if p['valid_from'] else None)}"
+                     "label": f"{p['substance']}: {label('legal_status', 'status', p['status'])} from {shown(start, p['date_precision'] if p['valid_from'] else None)}"
                               + ("" if p["valid_from"] else " (first attested)") + (f" to {p['valid_to']}" if p["valid_to"] else "")})
     marks_y = 10 + len(substances) * lane + 8
-    marks = [{"x": x(e["date"]), "y": marks_y, "id": e["event_id"], "label": f"{shown_date(e['date'], e['date_precision'])}: {e['event_type'].replace('_', ' ')}"}
+    marks = [{"x": x(e["date"]), "y": marks_y, "id": e["event_id"], "label": f"{shown(e['date'], e['date_precision'])}: {label('legal_events', 'event_type', e['event_type'])}"}
              for e in events]
     ticks = [{"x": x(f"{year}-01-01"), "label": str(year)} for year in range(first, last + 1, max(1, span // 10))]
     lanes = [{"y": 10 + i * lane, "label": s} for i, s in enumerate(substances)] + [{"y": marks_y - 6, "label": "events"}]
@@ -221,14 +205,14 @@ def build_site(root: Path, out: Path, release: Path) -> list[Path]:
     for event in records(frames["legal_events"].sort_values(["date", "event_id"])):
         events_by_place.setdefault(event["jurisdiction_id"], []).append(event)
     in_force = {row["status_id"] for row in records(status_on(date, release))}
-    shown_date = date_shower(pkg.table("legal_events").vocabulary("date_precision"))
+    shown = functools.partial(shown_date, codes=pkg.table("legal_events").vocabulary("date_precision"))
     for place in records(frames["jurisdictions"]):
         code = place["jurisdiction_id"]
         periods, events = by_place.get(code, []), events_by_place.get(code, [])
         cited = sorted({s for row in periods + events for s in row["source_ids"]})
         render(f"j/{page_name(code)}", "jurisdiction.html", f"{place['name']} ({code})", depth=1, place=place,
                parent=place["parent_id"], periods=periods, events=events, today=[p for p in periods if p["status_id"] in in_force],
-               drawing=timeline_drawing(periods, events, date, status_colours, shown_date), release_date=date, shown_date=shown_date,
+               drawing=timeline_drawing(periods, events, date, status_colours, shown, common["label"]), release_date=date, shown_date=shown,
                sources=[sources[s] for s in cited if s in sources])
     studies, outcomes = frames["studies"], frames["study_outcomes"]
     grid = outcomes.merge(studies[["study_id", "design"]], on="study_id").pivot_table(
@@ -243,7 +227,7 @@ def build_site(root: Path, out: Path, release: Path) -> list[Path]:
     render("alkaloids.html", "alkaloids.html", "Alkaloids", alkaloids=records(frames["alkaloids"]))
     for name, table in pkg.tables.items():
         render(f"t/{name}.html", "table.html", f"{table.descriptor.get('title', name)}: every row", depth=1, table=table,
-               rows=fact_rows(table, records(frames[name]), sources, shown_date), citation=pkg.citation(date),
+               rows=fact_rows(table, records(frames[name]), sources, shown), citation=pkg.citation(date),
                address=f"{pkg.publication.get('download_base', '').rstrip('/')}/site/t/{name}.html" if pkg.publication.get("download_base") else f"t/{name}.html")
     pages["assets/search-index.js"] = "var SEARCH_DOCS = " + json.dumps(search_documents(pkg, frames), ensure_ascii=False, sort_keys=True) + ";\n"
     docs = root / "docs" if (root / "docs" / "queries.md").exists() else Path(__file__).parent / "docs"  # the wheel ships a copy
@@ -275,7 +259,7 @@ def build_site(root: Path, out: Path, release: Path) -> list[Path]:
 PRECISE_DATES = ("valid_from", "valid_to", "date", "published")  # the dates a row's date_precision describes
 
 
-def fact_rows(table, rows: list[dict], sources: dict, shown_date) -> list[dict]:
+def fact_rows(table, rows: list[dict], sources: dict, shown) -> list[dict]:
     """Each row as a citable fact: its ID, every field shown for readers (labels, dates with their precision), its sources by title."""
     out = []
     for row in rows:
@@ -285,7 +269,7 @@ def fact_rows(table, rows: list[dict], sources: dict, shown_date) -> list[dict]:
             if value is None or value == []:
                 continue
             if field.type == "date":
-                value = shown_date(value, row.get("date_precision") if field.name in PRECISE_DATES else None)
+                value = shown(value, row.get("date_precision") if field.name in PRECISE_DATES else None)
             elif field.enum:
                 value = field.label(value)
             elif field.type == "list":
