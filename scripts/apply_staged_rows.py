@@ -21,7 +21,11 @@ ROOT = Path(__file__).resolve().parents[1]
 def read(path: Path) -> tuple[list[str], list[dict[str, str]]]:
     with path.open(encoding="utf-8", newline="") as f:
         reader = csv.DictReader(f)
-        return list(reader.fieldnames or []), list(reader)
+        rows = list(reader)
+    for line, row in enumerate(rows, start=2):
+        if None in row:
+            sys.exit(f"{path}:{line}: more fields than the header has (an unquoted comma?); quote the cell and run again")
+    return list(reader.fieldnames or []), rows
 
 
 def apply(folder: Path, package: Package) -> None:
@@ -58,6 +62,8 @@ def apply(folder: Path, package: Package) -> None:
 
 def main(folders: list[str], root: Path = ROOT) -> None:
     package = Package.read(root / "datapackage.json")
+    for path in [package.csv_path(name) for name in package.tables] + [f for folder in folders for f in sorted(Path(folder).glob("*.csv"))]:
+        read(path)  # every file is checked before any is written, so a bad row leaves data/ untouched
     for folder in folders:
         apply(Path(folder), package)
     sort_tables(root)

@@ -49,3 +49,15 @@ def test_unknown_column_is_refused_without_writing(package_copy, tmp_path):
     with pytest.raises(SystemExit, match="unknown columns"):
         apply_staged_rows.main([str(staged)], root=package_copy)
     assert (package_copy / "data" / "claims.csv").read_bytes() == before
+
+
+def test_row_with_more_fields_than_header_is_located_and_nothing_is_written(package_copy, tmp_path):
+    header, rows = read_rows(package_copy, "claims")
+    before = {name: (package_copy / "data" / name).read_bytes() for name in ("claims.csv", "sources.csv")}
+    staged = tmp_path / "staged"
+    header_s, sources = read_rows(package_copy, "sources")
+    stage(staged, "sources", header_s, [dict(sources[0], source_id="zzz-fine-source")])
+    staged.joinpath("claims.csv").write_text(",".join(header) + "\n" + ",".join(["zzz"] * (len(header) + 1)) + "\n", encoding="utf-8")
+    with pytest.raises(SystemExit, match=r"claims\.csv:2: more fields than the header"):
+        apply_staged_rows.main([str(staged)], root=package_copy)
+    assert {name: (package_copy / "data" / name).read_bytes() for name in before} == before
