@@ -127,6 +127,8 @@ def test_coverage_reports_real_counts():
     assert sum(figures["verification"]["legal_status"].values()) == legal_rows
     assert figures["jurisdictions_researched"]["country"].endswith("/244")
     assert figures["countries_researched"] == int(figures["jurisdictions_researched"]["country"].split("/")[0])
+    split = figures["human_studies_original_vs_review"]
+    assert sum(split.values()) == figures["studies_human_vs_preclinical"]["human"] and split["review"] > 0
 
 
 def test_coverage_targets_are_measured_from_the_rows(package_copy):

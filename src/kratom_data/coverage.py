@@ -65,6 +65,9 @@ def coverage(package: Package) -> dict:
         for name in cites if name in checked
     }
     full_ids = ("smiles", "inchikey", "cas", "pubchem_cid")
+    # `human` also marks reviews of human data; the split keeps the count of original research in view.
+    design = package.table("studies").vocabulary("design")
+    reviews = {design.systematic_review, design.meta_analysis, design.narrative_review}
     publication = {r["source_id"]: r for r in rows["sources"]}
     figures = {
         "version": package.version,
@@ -85,6 +88,7 @@ def coverage(package: Package) -> dict:
         "activity_sources": len({s for r in rows["receptor_activity"] for s in cited("receptor_activity", r)}),
         "studies_by_design": dict(Counter(r["design"] for r in rows["studies"]).most_common()),
         "studies_human_vs_preclinical": dict(Counter("human" if r["human"] == "true" else "preclinical" for r in rows["studies"])),
+        "human_studies_original_vs_review": dict(Counter("review" if r["design"] in reviews else "original" for r in rows["studies"] if r["human"] == "true")),
         "outcome_rows_by_domain": dict(Counter(r["domain"] for r in rows["study_outcomes"]).most_common()),
         "studies_with_sleep_outcome": len({r["study_id"] for r in rows["study_outcomes"] if r["domain"] == sleep}),
         "studies_by_identifier": dict(Counter(publication_locator(publication.get(r["source_id"], {})) for r in rows["studies"]).most_common()),
