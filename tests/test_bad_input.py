@@ -576,6 +576,7 @@ SINGLE_CELL_CASES = [
     ("study_without_identifier_needs_note", "sources", "notes", "", lambda r: r["source_id"] in STUDY_SOURCES and not r["doi"] and not r["pmid"], "notes", "study-needs-identifier"),
     ("undated_period_is_coded_baseline", "legal_status", "event", "enacted", lambda r: not r["valid_from"], "event", "undated-needs-baseline"),
     ("undated_period_says_when_it_is_attested", "legal_status", "attested_from", "", lambda r: not r["valid_from"], "attested_from", "undated-needs-attestation"),
+    ("attested_after_its_sources_were_read", "legal_status", "attested_from", "2026-12-31", lambda r: not r["valid_from"], "attested_from", "attested-after-reading"),
     ("dated_period_needs_no_attestation", "legal_status", "attested_from", "2020-01-01", lambda r: r["valid_from"], "attested_from", "attested-with-start"),
     ("status_change_names_its_period", "legal_events", "status_ids", "", lambda r: r["changes_status"] == "true", "status_ids", "event-needs-period"),
     ("only_a_status_change_names_a_period", "legal_events", "changes_status", "false", lambda r: r["changes_status"] == "true", "status_ids", "period-without-change"),

@@ -135,6 +135,8 @@ def check_legal_periods(ctx: Context):
     """Periods end after they start and never overlap; status_id spells jurisdiction, substance and start year."""
     status, basis = ctx.codes("legal_status", "status"), ctx.codes("legal_status", "legal_basis")
     undated = ctx.codes("legal_status", "event").baseline
+    cited = ctx.package.table("legal_status").field("source_ids")
+    accessed = {row["source_id"]: row["accessed"] for _, row in ctx.rows("sources")}
     out = []
     periods = defaultdict(list)
     for line, row in ctx.rows("legal_status"):
@@ -158,8 +160,10 @@ def check_legal_periods(ctx: Context):
 
 @rule("legal_status")
 def check_undated_periods(ctx: Context):
-    """An undated period is coded `baseline` and says from when its sources attest it; a dated one does not need to."""
+    """An undated period is coded `baseline` and says from when its sources attest it (never after they were read); a dated one does not need to."""
     undated = ctx.codes("legal_status", "event").baseline
+    cited = ctx.package.table("legal_status").field("source_ids")
+    accessed = {row["source_id"]: row["accessed"] for _, row in ctx.rows("sources")}
     out = []
     for line, row in ctx.rows("legal_status"):
         if not row["valid_from"] and row["event"] != undated:
@@ -170,6 +174,10 @@ def check_undated_periods(ctx: Context):
                           "set attested_from to the earliest date a cited source states this position (a source's publication date, or the day it was read)"))
         if row["valid_from"] and row["attested_from"]:
             out.append(_p("legal_status", line, "attested_from", "attested-with-start", row["attested_from"], "a period with valid_from needs no attested_from", "empty attested_from"))
+        read = max((accessed[s] for s in cited.items(row["source_ids"]) if accessed.get(s)), default="")
+        if row["attested_from"] and read and row["attested_from"] > read:
+            out.append(_p("legal_status", line, "attested_from", "attested-after-reading", row["attested_from"], f"the sources attest the position by {read}, the day the last of them was read, not later",
+                          f"set attested_from to {read} or earlier (a source dated only to its year attests from the day it was read, if that comes first)"))
     return out
 
 
