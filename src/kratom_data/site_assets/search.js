@@ -5,7 +5,10 @@
   var list = document.getElementById("search-results");
   if (!box || !list) return;
   var up = box.getAttribute("data-up") || "";
-  var index = new MiniSearch({fields: ["title", "text"], storeFields: ["title", "kind", "href"], searchOptions: {prefix: true, fuzzy: 0.2, boost: {title: 3}}});
+  // A place's entry is only its name, so studies that name the place in their summary would outrank it:
+  // places get a boost, so typing "Thailand" opens with the Thailand page.
+  var placeFirst = function (id, term, stored) { return stored && stored.kind === "place" ? 4 : 1; };
+  var index = new MiniSearch({fields: ["title", "text"], storeFields: ["title", "kind", "href"], searchOptions: {prefix: true, fuzzy: 0.2, boost: {title: 3}, boostDocument: placeFirst}});
   index.addAll(SEARCH_DOCS);
   box.addEventListener("input", function () {
     list.innerHTML = "";
