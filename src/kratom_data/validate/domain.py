@@ -135,8 +135,6 @@ def check_legal_periods(ctx: Context):
     """Periods end after they start and never overlap; status_id spells jurisdiction, substance and start year."""
     status, basis = ctx.codes("legal_status", "status"), ctx.codes("legal_status", "legal_basis")
     undated = ctx.codes("legal_status", "event").baseline
-    cited = ctx.package.table("legal_status").field("source_ids")
-    accessed = {row["source_id"]: row["accessed"] for _, row in ctx.rows("sources")}
     out = []
     periods = defaultdict(list)
     for line, row in ctx.rows("legal_status"):
